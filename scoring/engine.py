@@ -1,0 +1,313 @@
+"""The array API: rank a population of creators one day at a time.
+
+:class:`ScoringState` holds a population (one array per attribute, one element per creator),
+the rolling window sums of its activity, and the books of samples and messages. Each day the
+caller pushes the day's counters (:meth:`ScoringState.push_day`) and any new samples, features
+and messages, then asks for the lists of a window (:meth:`ScoringState.score`). The simulator
+uses this directly; the table path (``scoring.tables``) converts a dataset to arrays and feeds
+the same state, so both paths share one implementation.
+
+Per window and day the engine computes, in order: sample fulfilment (M10, M11, M11a, O2, O3),
+responsiveness (M9, O7), the components and the five indices (M7, normalised per M7a),
+eligibility (M12, M13), and the ranked lists per category (M4) including a GMV list (M5, M13)
+and an overall list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .components import COMPONENTS, WindowInputs, compute
+from .fulfilment import SampleBook, SampleStatus
+from .normalise import normalise
+from .policy import INDICES, WINDOW_DAYS, ScoringPolicy
+from .ranking import CategoryGroups, RankedList, rank_lists
+from .responsiveness import MessageBook, Responsiveness
+from .rolling import ActivityWindows
+
+__all__ = [
+    "EXCLUSION_REASONS",
+    "ScoringState",
+    "WindowScores",
+    "exclusion_names",
+]
+
+#: Exclusion reasons (M12, M13), as bits of ``WindowScores.exclusion``.
+EXCLUSION_REASONS: dict[int, str] = {
+    1: "too_few_followers",  # M12: too few followers
+    2: "inactive",  # M12: no recent engagement (no video or livestream lately)
+    4: "low_fulfilment",  # M12: low fulfilment score (samples not featured in time)
+    8: "unresponsive",  # M12: low enthusiasm for cooperating (messages unanswered)
+    16: "low_gmv",  # M13 variant: GMV below a minimum (off by default)
+}
+
+
+def exclusion_names(code: int) -> list[str]:
+    """The reason names in an exclusion bit mask (empty for an eligible creator)."""
+    return [name for bit, name in EXCLUSION_REASONS.items() if code & bit]
+
+
+@dataclass(frozen=True)
+class WindowScores:
+    """Everything the engine computed for one window ending on one day.
+
+    Arrays are aligned with the population (n,). ``components`` holds raw values (NaN = no
+    data), ``normalised`` their 0-1 scores, ``indices`` the five indices and ``overall``,
+    ``list_scores`` the score each list ranks by, ``exclusion`` a bit mask of
+    :data:`EXCLUSION_REASONS` (0 = eligible), ``lists`` the ranked lists.
+    """
+
+    day: int
+    window: str
+    window_days: int
+    components: dict[str, np.ndarray]
+    normalised: dict[str, np.ndarray]
+    indices: dict[str, np.ndarray]
+    list_scores: dict[str, np.ndarray]
+    exclusion: np.ndarray
+    lists: dict[str, RankedList]
+    fulfilled_samples: np.ndarray
+    decided_samples: np.ndarray
+    counted_messages: np.ndarray
+
+    @property
+    def eligible(self) -> np.ndarray:
+        return self.exclusion == 0
+
+    def positions(self, list_name: str) -> np.ndarray:
+        """(n,) position of each creator on a list (1 = top of its category), 0 = not listed."""
+        return self.lists[list_name].positions(self.exclusion.size)
+
+
+@dataclass
+class _Daily:
+    """Per-day measures shared by all windows (fulfilment and responsiveness lookbacks)."""
+
+    key: tuple
+    samples: SampleStatus
+    fulfilled: np.ndarray
+    decided: np.ndarray
+    fulfilment_rate: np.ndarray
+    responsiveness: Responsiveness
+    with_median: bool
+
+
+@dataclass
+class ScoringState:
+    """A population under a scoring policy, advanced one day at a time.
+
+    Parameters
+    ----------
+    category
+        (n,) int category code per creator (M4), 0 .. n_categories-1.
+    followers
+        (n,) followers at the start of ``first_day``.
+    policy
+        The scoring policy.
+    tiebreak
+        (n,) rank of each creator's id (a permutation of 0..n-1); equal scores list the
+        lower id first. Default: array position is id order.
+    first_day
+        Day number of the first pushed day (day 0 of the data by default).
+    """
+
+    category: np.ndarray
+    followers: np.ndarray
+    policy: ScoringPolicy = field(default_factory=ScoringPolicy)
+    tiebreak: np.ndarray | None = None
+    n_categories: int | None = None
+    first_day: int = 0
+
+    def __post_init__(self) -> None:
+        self.category = np.asarray(self.category, dtype=np.int64)
+        n = self.category.size
+        f0 = np.asarray(self.followers, dtype=np.int64)
+        if f0.shape != (n,):
+            raise ValueError(f"followers has shape {f0.shape}, expected ({n},) like category")
+        if n and f0.min() < 0:
+            raise ValueError("followers must be >= 0")
+        if self.tiebreak is not None:
+            tb = np.asarray(self.tiebreak, dtype=np.int64)
+            if tb.shape != (n,) or not np.array_equal(np.sort(tb), np.arange(n)):
+                raise ValueError("tiebreak must be a permutation of 0..n-1")
+            self.tiebreak = tb
+        self.groups = CategoryGroups.build(self.category, self.n_categories)
+        self.n = n
+        windows = tuple(WINDOW_DAYS[w] for w in self.policy.windows)
+        self.windows = ActivityWindows(f0, windows, self.first_day)
+        self.samples = SampleBook()
+        self.messages = MessageBook()
+        self._daily: _Daily | None = None
+
+    # -- feeding ----------------------------------------------------------------------
+    @property
+    def day(self) -> int:
+        """The last day pushed (``first_day - 1`` before any)."""
+        return self.windows.day
+
+    def push_day(self, day: int, counters: Mapping[str, np.ndarray], followers: np.ndarray) -> None:
+        """Add one day of activity for every creator.
+
+        ``counters`` maps each activity counter of the data contract (``videos``,
+        ``livestreams``, ``live_minutes``, ``products_linked``, ``views``, ``watch_seconds``,
+        ``engagements``, ``product_views``, ``orders``) to an (n,) integer array, and
+        ``gmv_cents`` to GMV in cents (see :func:`scoring.rolling.gmv_to_cents`);
+        ``followers`` is the level at the end of the day.
+        """
+        self.windows.push(day, counters, followers)
+        self._daily = None
+
+    # -- scoring ----------------------------------------------------------------------
+    def _daily_measures(self, median: bool) -> _Daily:
+        d = self.day
+        key = (d, self.samples.version, self.messages.version)
+        cached = self._daily
+        if cached is not None and cached.key == key and (cached.with_median or not median):
+            return cached
+        pol = self.policy
+        st = self.samples.status(d, pol.fulfilment)
+        fulfilled, decided, rate = self.samples.rates(st, self.n, pol.fulfilment)
+        resp = self.messages.measure(d, self.n, pol.responsiveness, median=median)
+        self._daily = _Daily(key, st, fulfilled, decided, rate, resp, median)
+        return self._daily
+
+    def sample_status(self) -> SampleStatus:
+        """Every sample's status as of the last pushed day."""
+        return self._daily_measures(median=False).samples
+
+    def score(
+        self,
+        window: str,
+        *,
+        depth: int | None = -1,
+        explain: bool = False,
+        active: np.ndarray | None = None,
+    ) -> WindowScores:
+        """Compute indices, eligibility and lists for ``window`` ending on the last pushed day.
+
+        Parameters
+        ----------
+        window
+            ``"day"``, ``"week"`` or ``"month"`` (must be among the policy's windows).
+        depth
+            Positions per list and category: -1 (default) uses the policy's ``list_length``,
+            ``None`` ranks every eligible creator.
+        explain
+            Compute every component, including those with zero weight.
+        active
+            (n,) bool: creators still on the platform. Inactive creators set no scale and
+            are on no list (used by the simulator when creators leave).
+        """
+        pol = self.policy
+        if window not in pol.windows:
+            raise ValueError(
+                f"window {window!r} is not computed by this policy; allowed: "
+                + ", ".join(repr(w) for w in pol.windows)
+            )
+        if self.day < self.first_day:
+            raise ValueError("no day has been pushed yet")
+        L = WINDOW_DAYS[window]
+        depth = pol.list_length if depth == -1 else depth
+
+        names = [
+            c.name
+            for c in COMPONENTS.values()
+            if explain or pol.component_weights(c.index)[c.name] > 0
+        ]
+        if "gmv" not in names:
+            names.append("gmv")  # GMV is always needed: the GMV list and the blend (M13)
+        need_median = "median_reply_hours" in names
+        daily = self._daily_measures(median=need_median)
+        w = self.windows
+        inputs = WindowInputs(
+            sums=w.sums[L],
+            prev_sums=w.prev_sums[L],
+            followers_now=w.followers,
+            followers_before=w.followers_before(L),
+            growth_known=w.history_days() >= 2 * L,
+            fulfilment_rate=daily.fulfilment_rate,
+            reply_rate=daily.responsiveness.reply_rate,
+            reply_within_rate=daily.responsiveness.reply_within_rate,
+            mean_reply_hours=daily.responsiveness.mean_reply_hours,
+            median_reply_hours=daily.responsiveness.median_reply_hours,
+        )
+        raw = compute(names, inputs, growth_floor=pol.growth_floor)
+        norm = {}
+        for name, v in raw.items():
+            c = COMPONENTS[name]
+            norm[name] = normalise(
+                v,
+                self.groups,
+                method=pol.normalisation,
+                missing_score=pol.missing_component_score,
+                higher_is_better=c.higher_is_better,
+                transform_kind=c.transform if pol.log_transform else "none",
+                active=active,
+            )
+        indices: dict[str, np.ndarray] = {}
+        for index in INDICES:
+            weights = {k: v for k, v in pol.component_weights(index).items() if v > 0}
+            total = sum(weights.values())
+            acc = np.zeros(self.n)
+            for k, wk in weights.items():
+                acc += (wk / total) * norm[k]
+            indices[index] = acc
+        ow = {k: v for k, v in pol.overall_weights().items() if v > 0}
+        tot = sum(ow.values())
+        overall = np.zeros(self.n)
+        for k, wk in ow.items():
+            overall += (wk / tot) * indices[k]
+        indices["overall"] = overall
+
+        g = pol.gmv_blend
+        gmv_norm = norm["gmv"]
+        list_scores: dict[str, np.ndarray] = {}
+        for name in (*INDICES, "overall"):
+            list_scores[name] = (1.0 - g) * indices[name] + g * gmv_norm if g > 0 else indices[name]
+        list_scores["gmv"] = w.sums[L]["gmv_cents"]
+
+        exclusion = self._exclusion(raw["gmv"], daily, active)
+        order = ("sales", "growth", "popularity", "diligence", "cooperation", "gmv", "overall")
+        lists = rank_lists(
+            {k: list_scores[k] for k in order},
+            groups=self.groups,
+            eligible=exclusion == 0,
+            tiebreak=self.tiebreak,
+            depth=depth,
+        )
+        return WindowScores(
+            day=self.day,
+            window=window,
+            window_days=L,
+            components=raw,
+            normalised=norm,
+            indices=indices,
+            list_scores=list_scores,
+            exclusion=exclusion,
+            lists=lists,
+            fulfilled_samples=daily.fulfilled,
+            decided_samples=daily.decided,
+            counted_messages=daily.responsiveness.messages,
+        )
+
+    def _exclusion(self, gmv: np.ndarray, daily: _Daily, active: np.ndarray | None) -> np.ndarray:
+        """Bit mask of exclusion reasons (M12, M13a thresholds from the policy)."""
+        e = self.policy.eligibility
+        w = self.windows
+        mask = np.zeros(self.n, dtype=np.uint8)
+        mask[w.followers < e.min_followers] |= 1
+        mask[w.last_active_day < self.day - e.active_within_days + 1] |= 2
+        rate = daily.fulfilment_rate
+        low_f = (daily.decided >= e.min_decided_samples) & (rate < e.min_fulfilment_rate)
+        mask[low_f] |= 4
+        if e.min_reply_rate > 0:
+            r = daily.responsiveness
+            mask[(r.messages >= e.min_messages) & (r.reply_rate < e.min_reply_rate)] |= 8
+        if e.min_gmv > 0:
+            mask[gmv < e.min_gmv] |= 16
+        if active is not None:
+            mask[~np.asarray(active, dtype=bool)] |= 2
+        return mask

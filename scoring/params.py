@@ -1,0 +1,232 @@
+"""Declared parameters: every setting says its unit, default, allowed values and provenance.
+
+A parameter is a field of a frozen dataclass whose metadata is made by :func:`param`. The
+provenance is either a mechanic number from ``MECHANICS.md`` (``"M10"``, ``"O2"``: the value is
+reported) or ``"assumed"`` with a one-line reason (the reports are silent). Scenario files only
+set values; :func:`build` turns a TOML table into the dataclass, checking every key and value and
+reporting all problems at once, each naming the file, the key, the value and what is allowed.
+
+The same machinery serves the scoring policy (``scoring.policy``) and, later, the simulator's
+model parameters, so a parameter is declared exactly once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import tomllib
+import typing
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+__all__ = [
+    "ConfigError",
+    "ParamInfo",
+    "Problem",
+    "build",
+    "describe",
+    "param",
+    "read_toml",
+]
+
+
+@dataclass(frozen=True)
+class ParamInfo:
+    """What a parameter means: unit, provenance, allowed values, and why."""
+
+    unit: str
+    source: str  # "M10", "O2", "M7a/assumed"... or "assumed"
+    doc: str
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[Any, ...] | None = None
+    reason: str = ""  # for assumed values: why this default
+
+    @property
+    def reported(self) -> bool:
+        """True when the default comes from a numbered mechanic rather than an assumption."""
+        return self.source != "assumed"
+
+    def allowed(self) -> str:
+        """Human-readable statement of the allowed values."""
+        if self.choices is not None:
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        lo = "-inf" if self.low is None else _fmt(self.low)
+        hi = "inf" if self.high is None else _fmt(self.high)
+        return f"a value in [{lo}, {hi}]"
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(x)
+
+
+def param(
+    default: Any,
+    *,
+    unit: str,
+    source: str,
+    doc: str,
+    low: float | None = None,
+    high: float | None = None,
+    choices: tuple[Any, ...] | None = None,
+    reason: str = "",
+) -> Any:
+    """Declare a dataclass field as a documented parameter.
+
+    ``source`` is a mechanic number (reported) or ``"assumed"``, in which case ``reason`` must
+    say in one line why the default was chosen.
+    """
+    if source == "assumed" and not reason:
+        raise ValueError(f"assumed parameter {doc!r} needs a reason")
+    info = ParamInfo(unit, source, doc, low, high, choices, reason)
+    if isinstance(default, (list, dict, set)):
+        raise TypeError("parameter defaults must be immutable (use a tuple)")
+    return field(default=default, metadata={"param": info})
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a configuration value."""
+
+    file: str
+    key: str
+    value: Any
+    allowed: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.key} = {self.value!r}: {self.allowed}"
+
+
+class ConfigError(ValueError):
+    """A scenario file or mapping has one or more bad keys or values (all listed)."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        lines = [f"{len(self.problems)} problem(s) in the configuration:"]
+        lines += [f"  - {p}" for p in self.problems]
+        super().__init__("\n".join(lines))
+
+
+def read_toml(path: str | Path) -> dict[str, Any]:
+    """Read a TOML file as data (nothing in it is executed); errors name the file."""
+    p = Path(path)
+    try:
+        with p.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError([Problem(str(p), "(file)", str(p), "an existing TOML file")]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([Problem(str(p), "(syntax)", str(exc), "valid TOML")]) from None
+
+
+def _is_section(tp: Any) -> bool:
+    return isinstance(tp, type) and dataclasses.is_dataclass(tp)
+
+
+def _check_value(info: ParamInfo, tp: Any, value: Any) -> tuple[Any, str | None]:
+    """Coerce ``value`` to the field type; return (value, None) or (None, what is allowed)."""
+    origin = typing.get_origin(tp)
+    if tp is bool:
+        if isinstance(value, bool):
+            return value, None
+        return None, "true or false"
+    if tp is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return None, f"an integer, {info.allowed()}"
+        out: Any = value
+    elif tp is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return None, f"a number, {info.allowed()}"
+        out = float(value)
+        if not math.isfinite(out):
+            return None, f"a finite number, {info.allowed()}"
+    elif tp is str:
+        if not isinstance(value, str):
+            return None, f"a string, {info.allowed()}"
+        out = value
+    elif origin is tuple:
+        (inner, *_rest) = typing.get_args(tp)
+        if not isinstance(value, (list, tuple)):
+            return None, f"a list, each {info.allowed()}"
+        if info.choices is not None:
+            bad = [v for v in value if v not in info.choices]
+            if bad:
+                return None, f"a list, each {info.allowed()}"
+        if len(set(value)) != len(value):
+            return None, "a list without repeats"
+        return tuple(inner(v) for v in value), None
+    else:  # pragma: no cover - a declaration error, not a user error
+        raise TypeError(f"unsupported parameter type {tp!r}")
+    if info.choices is not None and out not in info.choices:
+        return None, info.allowed()
+    if info.low is not None and out < info.low:
+        return None, info.allowed()
+    if info.high is not None and out > info.high:
+        return None, info.allowed()
+    return out, None
+
+
+def _build(cls: type, data: Any, file: str, prefix: str, problems: list[Problem]) -> Any:
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
+    if not isinstance(data, Mapping):
+        problems.append(Problem(file, prefix or "(top)", data, "a table"))
+        return cls()
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        dotted = f"{prefix}.{key}" if prefix else key
+        f = fields.get(key)
+        if f is None:
+            allowed = ", ".join(sorted(fields)) or "(none)"
+            problems.append(
+                Problem(file, dotted, value, f"an unknown key; allowed keys: {allowed}")
+            )
+            continue
+        tp = hints[key]
+        if _is_section(tp):
+            kwargs[key] = _build(tp, value, file, dotted, problems)
+            continue
+        out, allowed = _check_value(f.metadata["param"], tp, value)
+        if allowed is not None:
+            problems.append(Problem(file, dotted, value, allowed))
+        else:
+            kwargs[key] = out
+    try:
+        obj = cls(**kwargs)
+    except ValueError as exc:  # cross-field rules raised by __post_init__
+        problems.append(Problem(file, prefix or "(top)", dict(data), str(exc)))
+        return cls()
+    check = getattr(obj, "problems", None)
+    if callable(check):
+        for key, value, allowed in check():
+            problems.append(Problem(file, f"{prefix}.{key}" if prefix else key, value, allowed))
+    return obj
+
+
+def build(cls: type[T], data: Mapping[str, Any], *, file: str, prefix: str) -> T:
+    """Build the dataclass ``cls`` from a mapping, validating every key and value.
+
+    Raises :class:`ConfigError` listing every problem (unknown keys with the allowed keys,
+    wrong types, out-of-range values, cross-field rules reported by ``cls.problems()``).
+    """
+    problems: list[Problem] = []
+    obj = _build(cls, data, file, prefix, problems)
+    if problems:
+        raise ConfigError(problems)
+    return obj
+
+
+def describe(obj: Any, prefix: str = "") -> Iterator[tuple[str, Any, Any, ParamInfo]]:
+    """Yield ``(dotted_key, value, default, info)`` for every parameter of a built object."""
+    hints = typing.get_type_hints(type(obj))
+    for f in dataclasses.fields(obj):
+        dotted = f"{prefix}.{f.name}" if prefix else f.name
+        value = getattr(obj, f.name)
+        if _is_section(hints[f.name]):
+            yield from describe(value, dotted)
+        elif "param" in f.metadata:
+            yield dotted, value, f.default, f.metadata["param"]
