@@ -107,17 +107,17 @@ class WindowInputs:
 
 
 def _ratio(num: np.ndarray, den: np.ndarray, scale: float = 1.0) -> np.ndarray:
-    num = num.astype(np.float64)
-    den = den.astype(np.float64)
-    out = np.zeros_like(num)
-    np.divide(num * scale, den, out=out, where=den > 0)
+    out = np.zeros(num.shape)
+    np.divide(num, den, out=out, where=den > 0)
+    if scale != 1.0:
+        out *= scale
     return out
 
 
 def _growth(now: np.ndarray, before: np.ndarray, floor: float) -> np.ndarray:
-    now = now.astype(np.float64)
-    before = before.astype(np.float64)
-    return (now - before) / np.maximum(before, floor)
+    out = np.subtract(now, before, dtype=np.float64)
+    out /= np.maximum(before, floor)
+    return out
 
 
 def compute(names: list[str], x: WindowInputs, *, growth_floor: float) -> dict[str, np.ndarray]:

@@ -82,6 +82,20 @@ class WindowScores:
         return self.lists[list_name].positions(self.exclusion.size)
 
 
+def _weighted_mean(
+    values: Mapping[str, np.ndarray], weights: Mapping[str, float], n: int
+) -> np.ndarray:
+    """Weighted mean of the arrays with a positive weight (weights are relative)."""
+    used = {k: w for k, w in weights.items() if w > 0}
+    total = sum(used.values())
+    acc = np.zeros(n)
+    tmp = np.empty(n)
+    for k, wk in used.items():
+        np.multiply(values[k], wk / total, out=tmp)
+        acc += tmp
+    return acc
+
+
 @dataclass
 class _Daily:
     """Per-day measures shared by all windows (fulfilment and responsiveness lookbacks)."""
@@ -247,26 +261,23 @@ class ScoringState:
                 transform_kind=c.transform if pol.log_transform else "none",
                 active=active,
             )
-        indices: dict[str, np.ndarray] = {}
-        for index in INDICES:
-            weights = {k: v for k, v in pol.component_weights(index).items() if v > 0}
-            total = sum(weights.values())
-            acc = np.zeros(self.n)
-            for k, wk in weights.items():
-                acc += (wk / total) * norm[k]
-            indices[index] = acc
-        ow = {k: v for k, v in pol.overall_weights().items() if v > 0}
-        tot = sum(ow.values())
-        overall = np.zeros(self.n)
-        for k, wk in ow.items():
-            overall += (wk / tot) * indices[k]
-        indices["overall"] = overall
+        indices = {
+            index: _weighted_mean(norm, pol.component_weights(index), self.n)
+            for index in INDICES
+        }
+        indices["overall"] = _weighted_mean(indices, pol.overall_weights(), self.n)
 
+        # M13: lower GMV places a creator lower on every index list.
         g = pol.gmv_blend
-        gmv_norm = norm["gmv"]
+        gmv_part = norm["gmv"] * g
         list_scores: dict[str, np.ndarray] = {}
         for name in (*INDICES, "overall"):
-            list_scores[name] = (1.0 - g) * indices[name] + g * gmv_norm if g > 0 else indices[name]
+            if g > 0:
+                ls = indices[name] * (1.0 - g)
+                ls += gmv_part
+            else:
+                ls = indices[name]
+            list_scores[name] = ls
         list_scores["gmv"] = w.sums[L]["gmv_cents"]
 
         exclusion = self._exclusion(raw["gmv"], daily, active)

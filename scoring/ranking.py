@@ -154,6 +154,7 @@ def rank_lists(
     offsets = np.zeros(groups.n_categories + 1, dtype=np.int64)
     np.cumsum(sizes, out=offsets[1:])
     mask = np.uint64((1 << b) - 1)
+    excluded = ~eligible
     out: dict[str, RankedList] = {}
     for name, raw in scores.items():
         raw = np.asarray(raw)
@@ -170,7 +171,7 @@ def rank_lists(
         if vbits + b <= 64:
             keys = inv << np.uint64(b)
             keys |= tie
-            keys[~eligible] = _EXCLUDED
+            keys[excluded] = _EXCLUDED
             best = _smallest_per_segment(keys, groups.starts, sizes)
             creators = (best & mask).astype(np.int64)
             if creator_of is not None:
