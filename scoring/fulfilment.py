@@ -41,6 +41,7 @@ __all__ = [
     "NOT_SHIPPED",
     "PENDING",
     "STATUS_NAMES",
+    "ColumnStore",
     "SampleBook",
     "SampleStatus",
 ]
@@ -68,8 +69,8 @@ class SampleStatus:
     deadline_day: np.ndarray  # int64, the last day a feature may start
 
 
-class _Grow:
-    """An append-only column store (amortised growth) for event arrays."""
+class ColumnStore:
+    """An append-only store of equal-length columns (amortised growth), for event arrays."""
 
     def __init__(self, dtypes: dict[str, type]) -> None:
         self._dtypes = dtypes
@@ -108,8 +109,10 @@ class SampleBook:
     """
 
     def __init__(self) -> None:
-        self._samples = _Grow({"creator": np.int64, "shipped": np.int64, "delivered": np.int64})
-        self._features = _Grow(
+        self._samples = ColumnStore(
+            {"creator": np.int64, "shipped": np.int64, "delivered": np.int64}
+        )
+        self._features = ColumnStore(
             {
                 "sample": np.int64,
                 "kind": np.int8,
@@ -159,6 +162,16 @@ class SampleBook:
         return self._features.append(
             sample=sample, kind=kind, start=start_day, end=end, minutes=minutes
         )
+
+    @property
+    def delivered_day(self) -> np.ndarray:
+        """(n_samples,) recorded delivery day, -1 where not recorded."""
+        return self._samples["delivered"]
+
+    def videos_up(self) -> np.ndarray:
+        """Indices of the featuring videos still up (no take-down recorded)."""
+        f = self._features
+        return np.flatnonzero((f["kind"] == KIND_VIDEO) & (f["end"] < 0))
 
     def take_down(self, feature: np.ndarray, day: int) -> None:
         """Record that videos were taken down on ``day`` (they were up until the day before)."""

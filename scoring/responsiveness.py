@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .fulfilment import _Grow
+from .fulfilment import ColumnStore
 from .policy import ResponsivenessRule
 
 __all__ = ["MessageBook", "Responsiveness"]
@@ -45,7 +45,7 @@ class MessageBook:
     """Merchant-to-creator messages with their send and reply times (hours since day 0)."""
 
     def __init__(self) -> None:
-        self._m = _Grow({"creator": np.int64, "sent": np.float64, "replied": np.float64})
+        self._m = ColumnStore({"creator": np.int64, "sent": np.float64, "replied": np.float64})
 
     @property
     def n_messages(self) -> int:

@@ -1,0 +1,416 @@
+"""The agent-based model: creators and merchants under the ranking rules, one tick a day.
+
+:class:`CreatorMarket` is a ``mesa.Model``. Its populations are arrays (``sim.population``); its
+``step`` runs the stages of DESIGN.md ("The model") as functions over those arrays
+(``sim.stages``) and ranks everyone at the end of the day with the scoring engine's array API
+(``scoring.ScoringState``). Randomness: Mesa's model generator (``rng=`` seed) is the root; each
+stage draws from its own child generator spawned from it, so one seed fixes the whole run.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from scoring import ScoringState, WindowScores
+from scoring.fulfilment import (
+    FULFILLED_LIVE,
+    FULFILLED_VIDEO,
+    KIND_LIVE,
+    KIND_VIDEO,
+    MISSED,
+    PENDING,
+    ColumnStore,
+)
+
+from . import stages
+from .outcomes import gini, group_share, jaccard, top_share
+from .population import init_creators, init_merchants
+from .scenario import Scenario
+
+__all__ = ["LAST_DAYS", "STREAMS", "CreatorMarket"]
+
+#: Named random streams, spawned in this order from the model's root generator.
+STREAMS = ("init_creators", "init_merchants", "merchants", "creators", "attention")
+#: A fulfilment decided in the last this-many days before the deadline counts as last-minute.
+LAST_DAYS = 2
+
+
+def _rank_within(groups: np.ndarray) -> np.ndarray:
+    """0-based rank of each element among the earlier elements of the same group."""
+    order = np.argsort(groups, kind="stable")
+    g = groups[order]
+    first = np.r_[0, np.flatnonzero(g[1:] != g[:-1]) + 1]
+    sizes = np.diff(np.r_[first, g.size])
+    rank = np.empty(groups.size, dtype=np.int64)
+    rank[order] = np.arange(groups.size) - np.repeat(first, sizes)
+    return rank
+
+
+class CreatorMarket(mesa.Model):
+    """Creators and merchants ranked every day by the scoring engine.
+
+    Parameters
+    ----------
+    scenario
+        Model parameters and scoring policy.
+    rng
+        Seed (or generator) for Mesa's root random generator.
+    n_creators
+        Overrides ``population.creators``.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario | None = None,
+        *,
+        rng: int | None = None,
+        n_creators: int | None = None,
+    ) -> None:
+        super().__init__(rng=rng)
+        self.scenario = scenario or Scenario()
+        p = self.scenario.model
+        self.params = p
+        self.streams = dict(zip(STREAMS, self.rng.spawn(len(STREAMS)), strict=True))
+        n = p.population.creators if n_creators is None else int(n_creators)
+        self.creators = init_creators(p, n, rng=self.streams["init_creators"])
+        self.merchants = init_merchants(p, rng=self.streams["init_merchants"])
+        k = p.population.categories
+        self.followers_start = self.creators.followers.copy()
+        self.state = ScoringState(
+            self.creators.category,
+            self.creators.followers,
+            self.scenario.scoring,
+            n_categories=k,
+        )
+        self.category_starts = self.state.groups.starts
+        self.merchant_starts = np.searchsorted(self.merchants.category, np.arange(k + 1))
+        self.category_price = np.bincount(
+            self.merchants.category, weights=self.merchants.price, minlength=k
+        ) / np.maximum(np.bincount(self.merchants.category, minlength=k), 1)
+        # Per sample (aligned with the scoring engine's sample book).
+        self.ledger = ColumnStore(
+            {"merchant": np.int64, "forget": np.bool_, "featured": np.bool_, "processed": np.bool_}
+        )
+        self.blocked = np.zeros(0, dtype=np.int64)  # merchant * n + creator, sorted
+        self.misses = np.zeros(0, dtype=np.int64)
+        self.lists: dict = {}
+        self.positions: dict[str, np.ndarray] = {}
+        self.scores: WindowScores | None = None
+        self.day = -1
+        self.records: list[dict[str, float]] = []
+        self.snapshots: list[dict[str, np.ndarray]] = []
+        self.totals = {
+            key: np.zeros(n) for key in ("views", "gmv", "list_exposure", "days_listed", "workload")
+        }
+        self._work: stages.Work | None = None
+        self._today: dict[str, np.ndarray] = {}
+
+    # -- the day ------------------------------------------------------------------------
+    def step(self) -> None:
+        """One day: the numbered stages of DESIGN.md."""
+        day = self.day + 1
+        self._merchants_act(day)  # 1. M3, M8, O4: list-driven contacts, messages, samples
+        self._creators_act(day)  # 2. M8-M11, M15: replies, sample features, the day's work
+        self._attention(day)  # 3. M14, M16: views by quality, audience, luck, standing
+        self._scoring(day)  # 4. M4-M13: the engine updates fulfilment, indices, lists
+        self._outcomes(day)  # visibility, workload, commerce (DESIGN.md "Outcomes")
+        self.day = day
+
+    # 1 ---------------------------------------------------------------------------------
+    def _merchants_act(self, day: int) -> None:
+        p, rng = self.params.merchants, self.streams["merchants"]
+        m, c = self.merchants, self.creators
+        m.sample_tokens = np.minimum(
+            m.sample_tokens + p.samples_per_week / 7.0, 2.0 * p.samples_per_week
+        )
+        contacts = stages.merchant_contacts(
+            m, self.category_starts, self.lists, self.blocked, c.n, params=p, rng=rng
+        )
+        sent = day * 24.0 + rng.uniform(8.0, 20.0, contacts.creator.size)
+        crng = self.streams["creators"]
+        replied = stages.answer_messages(
+            c.orientation[contacts.creator],
+            c.workload[contacts.creator],
+            sent,
+            params=self.params.creators,
+            rng=crng,
+        )
+        self.state.messages.add_messages(contacts.creator, sent, replied)
+        accepted = stages.accept_offers(
+            c.orientation[contacts.creator], params=self.params.creators, rng=crng
+        )
+        req_m, req_c = stages.sample_requests(
+            c.orientation, c.category, self.merchant_starts, params=self.params.creators, rng=crng
+        )
+        ok = ~np.isin(req_m * c.n + req_c, self.blocked)
+        req_m, req_c = req_m[ok], req_c[ok]
+        offer_m, offer_c = contacts.merchant[accepted], contacts.creator[accepted]
+        left = np.floor(m.sample_tokens).astype(np.int64) - np.bincount(offer_m, minlength=m.m)
+        grant = _rank_within(req_m) < left[req_m]
+        ship_m = np.r_[offer_m, req_m[grant]]
+        ship_c = np.r_[offer_c, req_c[grant]]
+        delivered = day + rng.poisson(p.shipping_days_mean, ship_c.size)
+        self.state.samples.add_samples(ship_c, np.full(ship_c.size, day), delivered)
+        forget = rng.random(ship_c.size) < self.params.creators.forget_prob
+        false = np.zeros(ship_c.size, dtype=bool)
+        self.ledger.append(merchant=ship_m, forget=forget, featured=false, processed=false)
+        sent_per = np.bincount(ship_m, minlength=m.m)
+        m.sample_tokens -= sent_per
+        m.samples_sent += sent_per
+        m.sample_cost += sent_per * m.price * p.sample_cost_share
+        self._today.update(
+            contacts=contacts.creator.size,
+            contacts_from_list=int(contacts.from_list.sum()),
+            samples_shipped=ship_c.size,
+            sample_requests=int(grant.sum()),
+        )
+
+    # 2 ---------------------------------------------------------------------------------
+    def _creators_act(self, day: int) -> None:
+        p, rng = self.params.creators, self.streams["creators"]
+        c, book = self.creators, self.state.samples
+        # Videos featuring samples that come down early today (M11a).
+        up = book.videos_up()
+        down = up[stages.take_downs(up.size, params=p, rng=rng)]
+        if down.size:
+            book.take_down(down, day)
+        # Which delivered, pending samples are featured today (M10).
+        ledger = self.ledger
+        st = book.status(day, self.scenario.scoring.fulfilment)
+        status, deadline = st.status, st.deadline_day
+        delivered = book.delivered_day
+        candidate = np.flatnonzero(
+            (status == PENDING)
+            & ~ledger["featured"]
+            & ~ledger["forget"]
+            & (delivered <= day)
+            & (deadline >= day)
+        )
+        who = book.creator[candidate]
+        today = stages.choose_features(
+            c.procrastinator[who], c.workload[who], deadline[candidate] - day, params=p, rng=rng
+        )
+        feat, who = candidate[today], who[today]
+        live = (c.orientation[who] >= 0.5) & (rng.random(feat.size) < p.feature_by_live_share)
+        L = self.scenario.scoring.fulfilment.live_continuous_minutes
+        short = rng.random(feat.size) < p.live_feature_short_prob
+        minutes = np.where(
+            short, rng.integers(1, max(L, 2), feat.size), L + rng.poisson(5.0, feat.size)
+        ).astype(np.float64)
+        feature_videos = np.bincount(who[~live], minlength=c.n)
+        feature_lives = np.bincount(who[live], minlength=c.n)
+        work = stages.plan_work(c, feature_videos, feature_lives, params=p, rng=rng)
+        if feat.size:
+            book.add_features(
+                feat,
+                np.where(live, KIND_LIVE, KIND_VIDEO),
+                np.full(feat.size, day),
+                np.full(feat.size, -1),
+                np.where(live, minutes, np.nan),
+            )
+            ledger["featured"][feat] = True
+        c.workload = work.hours / c.capacity_hours
+        self._work = work
+        self._features_today = (feat, who)
+
+    # 3 ---------------------------------------------------------------------------------
+    def _attention(self, day: int) -> None:
+        a = self.params.attention
+        c, work = self.creators, self._work
+        standing = np.zeros(c.n)
+        if a.coupling > 0 and a.coupling_list in self.positions:
+            standing = stages.list_standing(
+                self.positions[a.coupling_list],
+                bias=self.params.merchants.position_bias,
+                depth=self.params.merchants.positions_viewed,
+            )
+        out = stages.attention_market(
+            c, work, standing, self.category_price, params=a, rng=self.streams["attention"]
+        )
+        c.followers = np.maximum(c.followers + out["new_followers"] - out["lost_followers"], 0)
+        pieces = work.videos + work.livestreams
+        c.views_per_piece = np.where(
+            pieces > 0, out["views"] / np.maximum(pieces, 1), 0.5 * c.views_per_piece
+        )
+        # Merchants' return on samples: GMV of a featuring creator today, split over the
+        # products the creator linked today, goes to the sample's merchant.
+        feat, who = self._features_today
+        if feat.size:
+            share = out["gmv_cents"][who] / 100.0 / np.maximum(work.products_linked[who], 1)
+            np.add.at(self.merchants.sample_gmv, self.ledger["merchant"][feat], share)
+        self._out = out
+
+    # 4 ---------------------------------------------------------------------------------
+    def _scoring(self, day: int) -> None:
+        work, out = self._work, self._out
+        counters = {
+            "videos": work.videos,
+            "livestreams": work.livestreams,
+            "live_minutes": work.live_minutes,
+            "products_linked": work.products_linked,
+            **{
+                k: out[k]
+                for k in (
+                    "views",
+                    "watch_seconds",
+                    "engagements",
+                    "product_views",
+                    "orders",
+                    "gmv_cents",
+                )
+            },
+        }
+        self.state.push_day(day, counters, self.creators.followers)
+        window = self.params.merchants.list_window
+        self.scores = self.state.score(window)
+        self.lists = self.scores.lists
+        self.positions = {name: rl.positions(self.creators.n) for name, rl in self.lists.items()}
+        # Merchants stop sending to creators who missed their samples (O4).
+        st = self.state.sample_status()
+        led = self.ledger
+        decided = (st.status >= FULFILLED_VIDEO) & ~led["processed"]
+        missed = np.flatnonzero(decided & (st.status == MISSED))
+        if missed.size:
+            keys = led["merchant"][missed] * self.creators.n + self.state.samples.creator[missed]
+            self.misses = np.r_[self.misses, keys]
+            uniq, counts = np.unique(self.misses, return_counts=True)
+            limit = self.params.merchants.misses_before_blocking
+            self.blocked = uniq[counts >= limit]
+        led["processed"][decided] = True
+
+    # outcomes --------------------------------------------------------------------------
+    def _outcomes(self, day: int) -> None:
+        c, work, out, s = self.creators, self._work, self._out, self.scores
+        mp = self.params.merchants
+        list_exp = np.zeros(c.n)
+        listed = np.zeros(c.n, dtype=bool)
+        for name in mp.lists_used:
+            pos = self.positions[name]
+            list_exp += self.params.attention.list_exposure_per_position * stages.list_standing(
+                pos, bias=mp.position_bias, depth=mp.positions_viewed
+            )
+            listed |= (pos > 0) & (pos <= mp.positions_viewed)
+        views = out["views"].astype(np.float64)
+        gmv = out["gmv_cents"] / 100.0
+        ent = c.entertainer
+        top_followers = c.followers >= np.quantile(c.followers, 0.9)
+        prev = self._today.get("listed_ids")
+        ids = np.flatnonzero(listed)
+        turnover = 1.0 - jaccard(ids, prev) if prev is not None else np.nan
+        st = self.state.sample_status()
+        today_f = (st.decided_day == day) & (
+            (st.status == FULFILLED_VIDEO) | (st.status == FULFILLED_LIVE)
+        )
+        today_m = (st.decided_day == day) & (st.status == MISSED)
+        last_minute = today_f & (st.decided_day > st.deadline_day - LAST_DAYS)
+        decided_all = st.status >= FULFILLED_VIDEO
+        fulfilled_all = (st.status == FULFILLED_VIDEO) | (st.status == FULFILLED_LIVE)
+        m = self.merchants
+        rec = {
+            "day": day,
+            "feed_views": float(views.sum()),
+            "feed_gini": gini(views),
+            "feed_top1_share": top_share(views, 0.01),
+            "feed_top10_share": top_share(views, 0.10),
+            "feed_entertainer_share": group_share(views, ent),
+            "feed_top_follower_decile_share": group_share(views, top_followers),
+            "list_exposure_gini": gini(list_exp),
+            "list_top1_share": top_share(list_exp, 0.01),
+            "list_top10_share": top_share(list_exp, 0.10),
+            "list_entertainer_share": group_share(list_exp, ent),
+            "share_listed": float(listed.mean()),
+            "share_eligible": float(s.eligible.mean()),
+            "list_turnover": turnover,
+            "workload_mean": float(c.workload.mean()),
+            "overload_share": float((c.workload > 1.0).mean()),
+            "fulfilled_today": int(today_f.sum()),
+            "missed_today": int(today_m.sum()),
+            "last_minute_share": float(last_minute.sum() / today_f.sum())
+            if today_f.any()
+            else np.nan,
+            "fulfilment_rate": float(fulfilled_all.sum() / decided_all.sum())
+            if decided_all.any()
+            else np.nan,
+            "gmv": float(gmv.sum()),
+            "gmv_gini": gini(gmv),
+            "gmv_top10_share": top_share(gmv, 0.10),
+            "merchant_sample_roi": float(m.sample_gmv.sum() / m.sample_cost.sum())
+            if m.sample_cost.sum() > 0
+            else np.nan,
+            "followers_gini": gini(c.followers),
+            **{k: float(v) for k, v in self._today.items() if k != "listed_ids"},
+        }
+        self._today = {"listed_ids": ids}
+        self.records.append(rec)
+        t = self.totals
+        t["views"] += views
+        t["gmv"] += gmv
+        t["list_exposure"] += list_exp
+        t["days_listed"] += listed
+        t["workload"] += c.workload
+        del work
+
+    # results ---------------------------------------------------------------------------
+    def list_snapshot(self) -> dict[str, np.ndarray]:
+        """Today's lists that merchants use: day, list, category, position, creator, score."""
+        cols: dict[str, list] = {
+            k: [] for k in ("day", "list", "category", "position", "creator_id", "score")
+        }
+        depth = self.params.merchants.positions_viewed
+        for name in self.params.merchants.lists_used:
+            rl = self.lists[name]
+            for cat in range(rl.offsets.size - 1):
+                members = rl.category_slice(cat)[:depth]
+                sc = rl.score[rl.offsets[cat] : rl.offsets[cat] + members.size]
+                k = members.size
+                cols["day"] += [self.day] * k
+                cols["list"] += [name] * k
+                cols["category"] += [cat] * k
+                cols["position"] += list(range(1, k + 1))
+                cols["creator_id"] += self.creators.creator_id[members].tolist()
+                cols["score"] += np.asarray(sc, dtype=np.float64).tolist()
+        return {k: np.array(v) for k, v in cols.items()}
+
+    def run(self, days: int, progress=None) -> None:
+        """Advance ``days`` days, calling ``progress(day)`` after each if given."""
+        for _ in range(days):
+            self.step()
+            if progress is not None:
+                progress(self.day)
+
+    def daily_table(self) -> dict[str, np.ndarray]:
+        """The daily outcomes as columns (one row per day)."""
+        keys = list(self.records[0]) if self.records else []
+        return {k: np.array([r.get(k, np.nan) for r in self.records]) for k in keys}
+
+    def creator_table(self) -> dict[str, np.ndarray]:
+        """One row per creator: traits, audience, totals, list days, samples."""
+        c, st = self.creators, self.state.sample_status()
+        n = c.n
+        who = self.state.samples.creator
+        fulfilled = np.bincount(
+            who[(st.status == FULFILLED_VIDEO) | (st.status == FULFILLED_LIVE)], minlength=n
+        )
+        missed = np.bincount(who[st.status == MISSED], minlength=n)
+        days = max(self.day + 1, 1)
+        return {
+            "creator_id": c.creator_id,
+            "category": c.category,
+            "entertainer": c.entertainer,
+            "orientation": c.orientation,
+            "quality": c.quality,
+            "skill": c.skill,
+            "capacity_hours": c.capacity_hours,
+            "procrastinator": c.procrastinator,
+            "followers_start": self.followers_start,
+            "followers_end": c.followers,
+            "views": self.totals["views"],
+            "gmv": self.totals["gmv"],
+            "list_exposure": self.totals["list_exposure"],
+            "days_listed": self.totals["days_listed"].astype(np.int64),
+            "mean_workload": self.totals["workload"] / days,
+            "samples_received": np.bincount(who, minlength=n),
+            "samples_fulfilled": fulfilled,
+            "samples_missed": missed,
+        }

@@ -1,0 +1,101 @@
+"""Populations as arrays: creators and merchants, one array per attribute.
+
+Creators are stored in category order (the scoring engine's fast path) and their ids are their
+initial positions, so within a category array order is id order (the lists' tie-break).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .scenario import ModelParams
+
+__all__ = ["Creators", "Merchants", "init_creators", "init_merchants"]
+
+
+@dataclass
+class Creators:
+    """The creator population (n,) arrays. Mutable state is updated by the stages each day."""
+
+    creator_id: np.ndarray  # int64
+    category: np.ndarray  # int64, sorted
+    followers: np.ndarray  # int64, current level
+    quality: np.ndarray  # float64 in (0, 1): content quality
+    skill: np.ndarray  # float64 in (0, 1): selling skill
+    orientation: np.ndarray  # float64 in [0, 1]: 0 pure entertainer .. 1 full-time seller
+    capacity_hours: np.ndarray  # float64: hours a day without strain
+    procrastinator: np.ndarray  # bool: features samples near the deadline
+    views_per_piece: np.ndarray  # float64: yesterday's views per piece (social proof)
+    workload: np.ndarray  # float64: yesterday's work / capacity
+
+    @property
+    def n(self) -> int:
+        return self.category.size
+
+    @property
+    def entertainer(self) -> np.ndarray:
+        """Creators who never sell (M14's 'creative influencers')."""
+        return self.orientation == 0.0
+
+
+@dataclass
+class Merchants:
+    """The merchant population (m,) arrays."""
+
+    category: np.ndarray  # int64
+    price: np.ndarray  # float64, currency
+    sample_tokens: np.ndarray  # float64: samples the budget still allows
+    samples_sent: np.ndarray  # int64
+    sample_cost: np.ndarray  # float64, currency spent on samples
+    sample_gmv: np.ndarray  # float64, GMV attributed to featured samples
+
+    @property
+    def m(self) -> int:
+        return self.category.size
+
+
+def _beta(rng: np.random.Generator, mean: float, conc: float, n: int) -> np.ndarray:
+    a, b = mean * conc, (1.0 - mean) * conc
+    return rng.beta(a, b, n)
+
+
+def init_creators(p: ModelParams, n: int, *, rng: np.random.Generator) -> Creators:
+    """Draw a creator population: heavy-tailed followers, beta quality and skill (assumed)."""
+    pop = p.population
+    category = np.sort(rng.integers(0, pop.categories, n))
+    followers = np.rint(pop.followers_median * rng.lognormal(0.0, pop.followers_sigma, n))
+    quality = _beta(rng, pop.quality_mean, pop.quality_concentration, n)
+    skill = _beta(rng, pop.skill_mean, pop.quality_concentration, n)
+    entertainer = rng.random(n) < pop.entertainer_share
+    orientation = np.where(entertainer, 0.0, rng.uniform(0.2, 1.0, n))
+    capacity = np.maximum(0.5, rng.normal(pop.capacity_hours_mean, pop.capacity_hours_sd, n))
+    procrastinator = rng.random(n) < pop.procrastinator_share
+    return Creators(
+        creator_id=np.arange(n, dtype=np.int64),
+        category=category.astype(np.int64),
+        followers=followers.astype(np.int64),
+        quality=quality,
+        skill=skill,
+        orientation=orientation,
+        capacity_hours=capacity,
+        procrastinator=procrastinator,
+        views_per_piece=np.zeros(n),
+        workload=np.zeros(n),
+    )
+
+
+def init_merchants(p: ModelParams, *, rng: np.random.Generator) -> Merchants:
+    """Draw merchants: a fixed number per category, lognormal prices (assumed)."""
+    k, per = p.population.categories, p.population.merchants_per_category
+    m = k * per
+    price = p.merchants.price_mean * rng.lognormal(-0.125, 0.5, m)  # mean price_mean
+    return Merchants(
+        category=np.repeat(np.arange(k, dtype=np.int64), per),
+        price=price,
+        sample_tokens=np.full(m, p.merchants.samples_per_week),  # a week's budget to start
+        samples_sent=np.zeros(m, dtype=np.int64),
+        sample_cost=np.zeros(m),
+        sample_gmv=np.zeros(m),
+    )

@@ -1,0 +1,695 @@
+"""Scenarios: the model's parameters and the scoring policy, from one TOML file.
+
+Every model parameter is declared once below with its unit, default, allowed range and
+provenance (a mechanic number, or ``assumed`` with a reason). A scenario file only sets values:
+
+```toml
+[scenario]
+name = "reported_2022"
+description = "..."
+
+[population]      # who is on the platform
+[creators]        # how creators behave
+[merchants]       # how merchants choose creators and ship samples
+[attention]       # how views are shared out
+[scoring]         # the ScoringPolicy (scoring.policy)
+```
+
+Validation reports every problem at once, each naming the file, the key, the value and what
+is allowed. Nothing in a scenario file is executed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scoring.params import ConfigError, ParamInfo, Problem, build, describe, param, read_toml
+from scoring.policy import LISTS, WINDOW_DAYS, ScoringPolicy
+
+__all__ = [
+    "AttentionParams",
+    "CreatorParams",
+    "MerchantParams",
+    "ModelParams",
+    "PopulationParams",
+    "Scenario",
+]
+
+
+@dataclass(frozen=True)
+class PopulationParams:
+    """Who is on the platform at the start (M2, M4)."""
+
+    creators: int = param(
+        2000,
+        unit="creators",
+        source="assumed",
+        low=10,
+        high=10**7,
+        doc="creators at the start (M2 estimated about 50,000 on the platform)",
+        reason="a size that runs in seconds; scale up with --creators",
+    )
+    categories: int = param(
+        4,
+        unit="categories",
+        source="M4",
+        low=1,
+        high=200,
+        doc="product categories, each with its own lists (M4 names beauty and baby)",
+    )
+    merchants_per_category: int = param(
+        25,
+        unit="merchants",
+        source="assumed",
+        low=1,
+        high=100_000,
+        doc="merchants selling in each category",
+        reason="enough merchants that list positions matter; not reported",
+    )
+    entertainer_share: float = param(
+        0.3,
+        unit="share",
+        source="M14",
+        low=0.0,
+        high=1.0,
+        doc="share of creators who make content without selling (never link products, "
+        "decline samples); M14 is about their visibility",
+    )
+    followers_median: float = param(
+        2000.0,
+        unit="followers",
+        source="assumed",
+        low=1.0,
+        high=1e9,
+        doc="median followers at the start",
+        reason="small creators dominate; O6's 1,000 minimum sits below the median",
+    )
+    followers_sigma: float = param(
+        1.6,
+        unit="log-sd",
+        source="assumed",
+        low=0.0,
+        high=5.0,
+        doc="spread of log followers at the start (lognormal: heavy-tailed)",
+        reason="audience sizes span orders of magnitude",
+    )
+    quality_mean: float = param(
+        0.5,
+        unit="0-1",
+        source="assumed",
+        low=0.01,
+        high=0.99,
+        doc="mean content quality (beta distributed)",
+        reason="a neutral midpoint",
+    )
+    quality_concentration: float = param(
+        6.0,
+        unit="beta a+b",
+        source="assumed",
+        low=0.1,
+        high=1000.0,
+        doc="how tightly quality clusters around its mean",
+        reason="moderate spread",
+    )
+    skill_mean: float = param(
+        0.5,
+        unit="0-1",
+        source="assumed",
+        low=0.01,
+        high=0.99,
+        doc="mean selling skill of sellers (beta distributed)",
+        reason="a neutral midpoint",
+    )
+    capacity_hours_mean: float = param(
+        4.0,
+        unit="hours/day",
+        source="assumed",
+        low=0.1,
+        high=24.0,
+        doc="mean hours a creator can work a day without strain",
+        reason="part-time creators are the majority; burnout issue refines it",
+    )
+    capacity_hours_sd: float = param(
+        1.5,
+        unit="hours/day",
+        source="assumed",
+        low=0.0,
+        high=12.0,
+        doc="spread of capacity between creators (normal, floored at 0.5 h)",
+        reason="a loose guess",
+    )
+    procrastinator_share: float = param(
+        0.4,
+        unit="share",
+        source="assumed",
+        low=0.0,
+        high=1.0,
+        doc="share of creators who feature samples near their deadline rather than early",
+        reason="present bias is common; no platform figure",
+    )
+
+
+@dataclass(frozen=True)
+class CreatorParams:
+    """How creators work, answer and handle samples each day (M8-M11, M15)."""
+
+    video_hours: float = param(
+        1.0,
+        unit="hours/video",
+        source="assumed",
+        low=0.01,
+        high=24.0,
+        doc="work to make one short video",
+        reason="scripting, filming, editing",
+    )
+    live_overhead: float = param(
+        1.5,
+        unit="x",
+        source="assumed",
+        low=1.0,
+        high=10.0,
+        doc="work per livestream minute, in minutes (preparation included)",
+        reason="setting up and wrapping up a live",
+    )
+    live_minutes_mean: float = param(
+        45.0,
+        unit="minutes",
+        source="assumed",
+        low=1.0,
+        high=600.0,
+        doc="mean length of a seller's livestream",
+        reason="typical shopping lives",
+    )
+    live_share_of_sellers: float = param(
+        0.5,
+        unit="share",
+        source="assumed",
+        low=0.0,
+        high=1.0,
+        doc="of a full seller's effort, the share spent livestreaming (scaled by orientation)",
+        reason="SEA shopping is live-heavy",
+    )
+    effort_share: float = param(
+        0.8,
+        unit="share",
+        source="assumed",
+        low=0.05,
+        high=2.0,
+        doc="share of capacity a creator plans to use on an ordinary day",
+        reason="people do not plan to the limit; >1 means habitual overwork",
+    )
+    products_per_video: float = param(
+        1.5,
+        unit="products",
+        source="assumed",
+        low=0.0,
+        high=50.0,
+        doc="products linked in a full seller's shoppable video",
+        reason="one or two",
+    )
+    products_per_live: float = param(
+        6.0,
+        unit="products",
+        source="assumed",
+        low=0.0,
+        high=200.0,
+        doc="products linked in a full seller's livestream",
+        reason="a small catalogue",
+    )
+    reply_hours_median: float = param(
+        6.0,
+        unit="hours",
+        source="assumed",
+        low=0.01,
+        high=240.0,
+        doc="median delay to answer a merchant's message at ordinary workload (M9)",
+        reason="same-day replies are the norm",
+    )
+    reply_workload_elasticity: float = param(
+        1.0,
+        unit="log-hours per load",
+        source="assumed",
+        low=0.0,
+        high=10.0,
+        doc="how much replies slow down as work exceeds capacity (M9, M15)",
+        reason="busier creators answer later",
+    )
+    reply_never_prob: float = param(
+        0.1,
+        unit="probability",
+        source="assumed",
+        low=0.0,
+        high=1.0,
+        doc="chance a message is never answered (sellers; entertainers rarely answer)",
+        reason="some messages are missed",
+    )
+    sample_accept_prob: float = param(
+        0.9,
+        unit="probability",
+        source="M8",
+        low=0.0,
+        high=1.0,
+        doc="chance a full seller accepts an offered sample (scaled by orientation; "
+        "pure entertainers decline, M12)",
+    )
+    sample_request_rate: float = param(
+        0.01,
+        unit="requests/day",
+        source="M8",
+        low=0.0,
+        high=10.0,
+        doc="daily rate at which a full seller requests a sample from a merchant (M8)",
+    )
+    feature_by_live_share: float = param(
+        0.3,
+        unit="share",
+        source="assumed",
+        low=0.0,
+        high=1.0,
+        doc="of samples featured by livestreamers, the share featured live",
+        reason="videos are the common way; lives show several products",
+    )
+    live_feature_short_prob: float = param(
+        0.15,
+        unit="probability",
+        source="assumed",
+        low=0.0,
+        high=1.0,
+        doc="chance a live feature shows the product for less than the continuous minutes",
+        reason="products are shown briefly in busy lives (M11a)",
+    )
+    takedown_daily_prob: float = param(
+        0.03,
+        unit="probability/day",
+        source="assumed",
+        low=0.0,
+        high=1.0,
+        doc="daily chance a featuring video is taken down early (M11a)",
+        reason="creators tidy their profiles",
+    )
+    planner_hazard: float = param(
+        0.25,
+        unit="probability/day",
+        source="assumed",
+        low=0.0,
+        high=1.0,
+        doc="daily chance a planner features a pending sample once it has arrived",
+        reason="a few days after delivery",
+    )
+    procrastinator_days_before: int = param(
+        2,
+        unit="days",
+        source="assumed",
+        low=0,
+        high=60,
+        doc="a procrastinator starts featuring this many days before the deadline",
+        reason="last-minute work",
+    )
+    forget_prob: float = param(
+        0.1,
+        unit="probability",
+        source="assumed",
+        low=0.0,
+        high=1.0,
+        doc="chance an accepted sample is never featured (lost, disliked, forgotten)",
+        reason="some samples are never used",
+    )
+
+
+@dataclass(frozen=True)
+class MerchantParams:
+    """How merchants find creators, message them and ship samples (M3, M8, O4)."""
+
+    lists_used: tuple[str, ...] = param(
+        ("sales",),
+        unit="lists",
+        source="M3",
+        choices=LISTS,
+        doc="lists merchants look at when choosing creators (M3: the lists are for merchants)",
+    )
+    list_window: str = param(
+        "week",
+        unit="window",
+        source="M5",
+        choices=tuple(WINDOW_DAYS),
+        doc="window of the lists merchants look at (M5: a day, week or month)",
+    )
+    position_bias: float = param(
+        1.0,
+        unit="exponent",
+        source="assumed",
+        low=0.0,
+        high=5.0,
+        doc="attention to list position p falls as p^-bias",
+        reason="ranked-list click models; refined by the validation issue",
+    )
+    positions_viewed: int = param(
+        50,
+        unit="positions",
+        source="assumed",
+        low=1,
+        high=10_000,
+        doc="how far down a list a merchant looks",
+        reason="a few screens",
+    )
+    search_share: float = param(
+        0.2,
+        unit="share",
+        source="assumed",
+        low=0.0,
+        high=1.0,
+        doc="share of a merchant's contacts found by search off the lists",
+        reason="merchants also browse and get referrals",
+    )
+    contacts_per_day: float = param(
+        1.0,
+        unit="contacts/day",
+        source="assumed",
+        low=0.0,
+        high=1000.0,
+        doc="creators a merchant messages a day with an offer",
+        reason="a small shop",
+    )
+    samples_per_week: float = param(
+        3.0,
+        unit="samples/week",
+        source="assumed",
+        low=0.0,
+        high=10_000.0,
+        doc="sample budget of a merchant per week",
+        reason="samples cost money",
+    )
+    shipping_days_mean: float = param(
+        3.0,
+        unit="days",
+        source="assumed",
+        low=0.0,
+        high=30.0,
+        doc="mean days from shipping to delivery (Poisson)",
+        reason="domestic parcels",
+    )
+    price_mean: float = param(
+        15.0,
+        unit="currency",
+        source="assumed",
+        low=0.01,
+        high=1e6,
+        doc="mean product price (lognormal across merchants)",
+        reason="everyday goods",
+    )
+    commission: float = param(
+        0.15,
+        unit="share",
+        source="assumed",
+        low=0.0,
+        high=1.0,
+        doc="creator's commission on GMV",
+        reason="common affiliate rates are 10-20%",
+    )
+    sample_cost_share: float = param(
+        0.5,
+        unit="share of price",
+        source="assumed",
+        low=0.0,
+        high=10.0,
+        doc="what a free sample costs the merchant, as a share of its price",
+        reason="cost of goods plus shipping",
+    )
+    misses_before_blocking: int = param(
+        1,
+        unit="samples",
+        source="O4",
+        low=1,
+        high=100,
+        doc="missed samples after which a merchant stops sending to a creator (O4)",
+    )
+
+
+@dataclass(frozen=True)
+class AttentionParams:
+    """How the feed shares out views (M14, cumulative advantage) and what views produce."""
+
+    views_per_piece: float = param(
+        400.0,
+        unit="views",
+        source="assumed",
+        low=1.0,
+        high=1e9,
+        doc="mean views per piece of content: the daily view budget is this times the pieces",
+        reason="small creators get hundreds of views",
+    )
+    quality_weight: float = param(
+        2.0,
+        unit="log-weight",
+        source="assumed",
+        low=0.0,
+        high=20.0,
+        doc="feed weight of content quality: exp(weight * quality)",
+        reason="better content is shown more",
+    )
+    follower_exponent: float = param(
+        0.5,
+        unit="exponent",
+        source="assumed",
+        low=0.0,
+        high=2.0,
+        doc="feed weight of audience size: (1 + followers)^exponent",
+        reason="followers see new posts; sub-linear so newcomers are still shown",
+    )
+    social_proof: float = param(
+        0.3,
+        unit="exponent",
+        source="assumed",
+        low=0.0,
+        high=2.0,
+        doc="feed weight of yesterday's views per piece: (1 + views)^social_proof",
+        reason="cumulative advantage (MusicLab); calibrated by the validation issue",
+    )
+    coupling: float = param(
+        0.0,
+        unit="log-weight",
+        source="M14",
+        low=0.0,
+        high=20.0,
+        doc="feed weight of list standing: exp(coupling * standing); 0 = the feed ignores "
+        "the lists (2022 baseline: M14 is a rumour)",
+    )
+    coupling_list: str = param(
+        "overall",
+        unit="list",
+        source="M14",
+        choices=LISTS,
+        doc="the list whose standing the feed follows when coupling > 0",
+    )
+    views_sigma: float = param(
+        1.0,
+        unit="log-sd",
+        source="assumed",
+        low=0.0,
+        high=5.0,
+        doc="day-to-day luck of a creator's views (lognormal: heavy-tailed)",
+        reason="virality",
+    )
+    watch_seconds_mean: float = param(
+        12.0,
+        unit="seconds/view",
+        source="assumed",
+        low=0.1,
+        high=3600.0,
+        doc="mean watch time per view at average quality",
+        reason="short videos",
+    )
+    engagement_rate: float = param(
+        0.05,
+        unit="per view",
+        source="assumed",
+        low=0.0,
+        high=1.0,
+        doc="engagements per view at average quality",
+        reason="typical like rates",
+    )
+    follow_rate: float = param(
+        0.002,
+        unit="per view",
+        source="assumed",
+        low=0.0,
+        high=1.0,
+        doc="new followers per view at average quality",
+        reason="a small fraction",
+    )
+    unfollow_rate: float = param(
+        0.0005,
+        unit="per follower per day",
+        source="assumed",
+        low=0.0,
+        high=1.0,
+        doc="daily share of followers lost",
+        reason="slow churn",
+    )
+    product_click_rate: float = param(
+        0.04,
+        unit="per view",
+        source="M16",
+        low=0.0,
+        high=1.0,
+        doc="product views per view of shoppable content (M16: most users say TikTok "
+        "inspires them to look up products; the rate itself is assumed)",
+    )
+    purchase_rate: float = param(
+        0.03,
+        unit="per product view",
+        source="assumed",
+        low=0.0,
+        high=1.0,
+        doc="orders per product view at average selling skill",
+        reason="e-commerce norms",
+    )
+    list_exposure_per_position: float = param(
+        100.0,
+        unit="merchant views",
+        source="assumed",
+        low=0.0,
+        high=1e9,
+        doc="merchant views of a list's top position per day (falls with position bias)",
+        reason="a scale for list exposure; only ratios are reported",
+    )
+
+
+@dataclass(frozen=True)
+class ModelParams:
+    """All parameters of the agent-based model (the scoring policy is separate)."""
+
+    population: PopulationParams = PopulationParams()
+    creators: CreatorParams = CreatorParams()
+    merchants: MerchantParams = MerchantParams()
+    attention: AttentionParams = AttentionParams()
+
+    def problems(self) -> list[tuple[str, Any, str]]:
+        return []
+
+
+_SECTIONS = ("population", "creators", "merchants", "attention")
+_TOP = ("scenario", *_SECTIONS, "scoring")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named scenario: model parameters plus the scoring policy."""
+
+    name: str = "default"
+    description: str = ""
+    model: ModelParams = dataclasses.field(default_factory=ModelParams)
+    scoring: ScoringPolicy = dataclasses.field(default_factory=ScoringPolicy)
+    path: str | None = None
+    raw: Mapping[str, Any] = dataclasses.field(default_factory=dict, compare=False)
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any], *, file: str = "<mapping>") -> Scenario:
+        """Build from the tables of a scenario file, reporting every problem at once."""
+        problems: list[Problem] = []
+        for key in data:
+            if key not in _TOP:
+                problems.append(
+                    Problem(file, key, data[key], "an unknown table; allowed: " + ", ".join(_TOP))
+                )
+        meta = data.get("scenario", {})
+        name, description = "default", ""
+        if not isinstance(meta, Mapping):
+            problems.append(Problem(file, "scenario", meta, "a table with name, description"))
+        else:
+            for k, v in meta.items():
+                if k not in ("name", "description"):
+                    problems.append(
+                        Problem(
+                            file,
+                            f"scenario.{k}",
+                            v,
+                            "an unknown key; allowed keys: description, name",
+                        )
+                    )
+                elif not isinstance(v, str):
+                    problems.append(Problem(file, f"scenario.{k}", v, "a string"))
+            name = str(meta.get("name", Path(file).stem if file != "<mapping>" else "default"))
+            description = str(meta.get("description", ""))
+        model_data = {k: data[k] for k in _SECTIONS if k in data}
+        model = ModelParams()
+        scoring = ScoringPolicy()
+        try:
+            model = build(ModelParams, model_data, file=file, prefix="")
+        except ConfigError as exc:
+            problems += exc.problems
+        try:
+            scoring = ScoringPolicy.from_mapping(data.get("scoring", {}), file=file)
+        except ConfigError as exc:
+            problems += exc.problems
+        if not problems:
+            problems += _cross_checks(model, scoring, file)
+        if problems:
+            raise ConfigError(problems)
+        return cls(
+            name, description, model, scoring, None if file == "<mapping>" else file, dict(data)
+        )
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Scenario:
+        """Read and validate a scenario file."""
+        return cls.from_mapping(read_toml(path), file=str(path))
+
+    def parameters(self) -> Iterator[tuple[str, Any, Any, ParamInfo, bool]]:
+        """Every parameter: ``(key, value, default, info, set_by_file)``."""
+        for key, value, default, info in (*describe(self.model), *self.scoring.parameters()):
+            yield key, value, default, info, _is_set(self.raw, key)
+
+    def values(self) -> dict[str, Any]:
+        """Every parameter's value by dotted key (the scenario's full, canonical content)."""
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v, *_ in self.parameters()}
+
+    @property
+    def hash(self) -> str:
+        """SHA-256 of the canonical parameter values: equal scenarios hash equal."""
+        blob = json.dumps(self.values(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    def with_values(self, overrides: Mapping[str, Any], *, file: str = "<override>") -> Scenario:
+        """A copy with dotted keys overridden (``"attention.coupling"``, ``"scoring.x.y"``)."""
+        data: dict[str, Any] = json.loads(json.dumps(self.raw))
+        for dotted, value in overrides.items():
+            node = data
+            parts = dotted.split(".")
+            for part in parts[:-1]:
+                node = node.setdefault(part, {})
+            node[parts[-1]] = list(value) if isinstance(value, tuple) else value
+        data.setdefault("scenario", {})["name"] = self.name
+        return Scenario.from_mapping(data, file=self.path or file)
+
+
+def _is_set(raw: Mapping[str, Any], dotted: str) -> bool:
+    node: Any = raw
+    for part in dotted.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            return False
+        node = node[part]
+    return True
+
+
+def _cross_checks(model: ModelParams, scoring: ScoringPolicy, file: str) -> list[Problem]:
+    """Rules that tie the model to the scoring policy."""
+    out = []
+    if model.merchants.list_window not in scoring.windows:
+        out.append(
+            Problem(
+                file,
+                "merchants.list_window",
+                model.merchants.list_window,
+                "a window the scoring policy computes: " + ", ".join(scoring.windows),
+            )
+        )
+    if not model.merchants.lists_used:
+        out.append(Problem(file, "merchants.lists_used", [], "at least one list"))
+    return out

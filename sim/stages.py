@@ -1,0 +1,305 @@
+"""The stages of one simulated day, each a function over population arrays.
+
+Every stage takes arrays and parameters and a ``numpy.random.Generator`` (keyword-only) and
+returns arrays; none loops over creators in Python. ``sim.model.CreatorMarket.step`` calls them
+in the order of DESIGN.md ("The model"); each docstring cites the mechanic it implements and
+states its assumptions. Parameters are documented in ``sim.scenario``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from scoring.ranking import RankedList
+
+from .population import Creators, Merchants
+from .scenario import AttentionParams, CreatorParams, MerchantParams
+
+__all__ = [
+    "Contacts",
+    "Work",
+    "accept_offers",
+    "answer_messages",
+    "attention_market",
+    "choose_features",
+    "list_standing",
+    "merchant_contacts",
+    "plan_work",
+    "sample_requests",
+    "take_downs",
+]
+
+MAX_DAILY_VIEWS = np.iinfo(np.int32).max  # the engine's per-day limit of a counter
+
+
+@dataclass(frozen=True)
+class Contacts:
+    """Merchant-creator contacts of one day (one message and one sample offer each)."""
+
+    merchant: np.ndarray  # int64
+    creator: np.ndarray  # int64
+    from_list: np.ndarray  # bool: found on a list (else by search)
+
+
+def list_standing(positions: np.ndarray, *, bias: float, depth: int) -> np.ndarray:
+    """Attention a list position gets: ``p ** -bias`` for p in 1..depth, 0 when not listed.
+
+    The same position-bias curve serves merchants' attention (M3) and, with the scenario's
+    coupling, the feed's use of list standing (M14).
+    """
+    pos = np.asarray(positions, dtype=np.float64)
+    out = np.zeros(pos.size)
+    seen = (pos >= 1) & (pos <= depth)
+    out[seen] = pos[seen] ** -bias
+    return out
+
+
+def merchant_contacts(
+    merchants: Merchants,
+    category_starts: np.ndarray,
+    lists: dict[str, RankedList],
+    blocked: np.ndarray,
+    n_creators: int,
+    *,
+    params: MerchantParams,
+    rng: np.random.Generator,
+) -> Contacts:
+    """Stage 1 (M3, M8, O4): merchants pick creators to message and offer a sample.
+
+    Each merchant makes Poisson(``contacts_per_day``) contacts, capped by its sample budget.
+    A contact comes from a list in ``lists_used`` (position drawn with weight
+    ``p ** -position_bias`` among the first ``positions_viewed`` of the merchant's category)
+    or, with probability ``search_share`` or when the list is empty, from a uniform search of
+    the category. Pairs in ``blocked`` (merchant * n + creator, sorted; creators who missed
+    earlier samples, O4) and repeats within the day are dropped.
+    """
+    k = rng.poisson(params.contacts_per_day, merchants.m)
+    k = np.minimum(k, np.floor(merchants.sample_tokens).astype(np.int64))
+    merchant = np.repeat(np.arange(merchants.m), k)
+    c = merchants.category[merchant]
+    total = merchant.size
+    size = (category_starts[c + 1] - category_starts[c]).astype(np.float64)
+    creator = category_starts[c] + np.floor(rng.random(total) * size).astype(np.int64)
+    from_list = rng.random(total) >= params.search_share
+    which = rng.integers(0, len(params.lists_used), total)
+    u = rng.random(total)
+    depth = params.positions_viewed
+    cum = np.cumsum(np.arange(1, depth + 1, dtype=np.float64) ** -params.position_bias)
+    for j, name in enumerate(params.lists_used):
+        rl = lists.get(name)
+        pick = from_list & (which == j)
+        if rl is None or rl.creators.size == 0:
+            from_list &= ~pick
+            continue
+        lens = np.minimum(np.diff(rl.offsets)[c[pick]], depth)
+        has = lens > 0
+        idx = np.flatnonzero(pick)
+        # inverse CDF of the position weights truncated to the list's length
+        pos = np.searchsorted(cum, u[idx] * cum[np.maximum(lens, 1) - 1], side="right")
+        pos = np.minimum(pos, np.maximum(lens - 1, 0))
+        chosen = rl.creators[np.minimum(rl.offsets[c[idx]] + pos, rl.creators.size - 1)]
+        creator[idx[has]] = chosen[has]
+        from_list[idx[~has]] = False
+    keys = merchant * n_creators + creator
+    keys, first = np.unique(keys, return_index=True)
+    keep = first[~np.isin(keys, blocked, assume_unique=True)]
+    keep.sort()
+    ok = size[keep] > 0
+    keep = keep[ok]
+    return Contacts(merchant[keep], creator[keep], from_list[keep])
+
+
+def sample_requests(
+    orientation: np.ndarray,
+    category: np.ndarray,
+    merchant_starts: np.ndarray,
+    *,
+    params: CreatorParams,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Stage 1 (M8): creators ask merchants of their category for samples.
+
+    A creator requests at rate ``sample_request_rate * orientation`` a day (entertainers
+    never); the merchant is uniform within the category. Returns (merchant, creator).
+    """
+    asks = rng.random(orientation.size) < params.sample_request_rate * orientation
+    creator = np.flatnonzero(asks)
+    c = category[creator]
+    lo, hi = merchant_starts[c], merchant_starts[c + 1]
+    merchant = lo + np.floor(rng.random(creator.size) * (hi - lo)).astype(np.int64)
+    return merchant, creator
+
+
+def answer_messages(
+    orientation: np.ndarray,
+    workload: np.ndarray,
+    sent_hour: np.ndarray,
+    *,
+    params: CreatorParams,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Stage 2 (M9): when each message is answered (hours since day 0), NaN = never.
+
+    The delay is lognormal with median ``reply_hours_median * exp(elasticity * overload)``,
+    where overload is yesterday's work above capacity (M15: busier creators answer later).
+    A message goes unanswered with probability ``reply_never_prob``, raised for creators who
+    do not sell (an entertainer ignores half of the offers it gets).
+    """
+    overload = np.maximum(workload - 1.0, 0.0)
+    median = params.reply_hours_median * np.exp(params.reply_workload_elasticity * overload)
+    delay = median * rng.lognormal(0.0, 1.0, sent_hour.size)
+    p_never = params.reply_never_prob + (1 - params.reply_never_prob) * 0.5 * (1 - orientation)
+    never = rng.random(sent_hour.size) < p_never
+    return np.where(never, np.nan, sent_hour + delay)
+
+
+def accept_offers(
+    orientation: np.ndarray, *, params: CreatorParams, rng: np.random.Generator
+) -> np.ndarray:
+    """Stage 2 (M8, M12): accept a sample with probability ``sample_accept_prob * orientation``.
+
+    Pure entertainers (orientation 0) always decline.
+    """
+    return rng.random(orientation.size) < params.sample_accept_prob * orientation
+
+
+@dataclass(frozen=True)
+class Work:
+    """What creators produce today, (n,) arrays."""
+
+    videos: np.ndarray
+    livestreams: np.ndarray
+    live_minutes: np.ndarray
+    shoppable: np.ndarray  # pieces with at least one product linked
+    products_linked: np.ndarray
+    hours: np.ndarray
+
+
+def plan_work(
+    c: Creators,
+    feature_videos: np.ndarray,
+    feature_lives: np.ndarray,
+    *,
+    params: CreatorParams,
+    rng: np.random.Generator,
+) -> Work:
+    """Stage 2 (M7.4, M15): the day's videos, livestreams and products within capacity.
+
+    A creator plans ``effort_share * capacity`` hours (lognormal day-to-day noise, sd 0.3),
+    spends ``live_share_of_sellers * orientation`` of it livestreaming (in lives of
+    ``live_minutes_mean``, each minute costing ``live_overhead`` minutes) and the rest on
+    videos (``video_hours`` each). Videos made to feature samples come on top of the plan, and
+    a creator featuring a sample live goes live at least once. A video links products with
+    probability ``orientation``; sample videos always do.
+    """
+    n = c.n
+    hours = params.effort_share * c.capacity_hours * rng.lognormal(-0.045, 0.3, n)
+    live_share = params.live_share_of_sellers * c.orientation
+    live_hours = hours * live_share
+    lives = rng.poisson(live_hours * 60.0 / (params.live_minutes_mean * params.live_overhead))
+    minutes = np.rint(lives * params.live_minutes_mean * rng.uniform(0.5, 1.5, n)).astype(np.int64)
+    must_live = (feature_lives > 0) & (lives == 0)
+    lives = np.where(must_live, 1, lives)
+    minutes = np.where(must_live, int(params.live_minutes_mean), minutes)
+    minutes = np.minimum(minutes, 1440)
+    planned_videos = rng.poisson((hours - live_hours) / params.video_hours)
+    videos = planned_videos + feature_videos
+    shoppable_videos = rng.binomial(planned_videos, c.orientation) + feature_videos
+    shoppable_lives = np.where(c.orientation > 0, lives, 0)
+    products = rng.poisson(
+        shoppable_videos * params.products_per_video
+        + shoppable_lives * params.products_per_live * c.orientation
+    )
+    products = np.maximum(products, shoppable_videos + shoppable_lives)
+    work = videos * params.video_hours + minutes * params.live_overhead / 60.0
+    return Work(videos, lives, minutes, shoppable_videos + shoppable_lives, products, work)
+
+
+def choose_features(
+    procrastinator: np.ndarray,
+    workload: np.ndarray,
+    days_left: np.ndarray,
+    *,
+    params: CreatorParams,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Stage 2 (M10, M11): which pending, delivered samples are featured today.
+
+    Per sample (arrays aligned with the pending samples): a planner features it with daily
+    probability ``planner_hazard``; a procrastinator waits until ``procrastinator_days_before``
+    days before the deadline and then features it with probability 0.8 a day. An overloaded
+    creator (yesterday's work above capacity) is half as likely to get to it.
+    """
+    planner_p = np.full(days_left.size, params.planner_hazard)
+    late_p = np.where(days_left <= params.procrastinator_days_before, 0.8, 0.0)
+    p = np.where(procrastinator, late_p, planner_p)
+    p = np.where(workload > 1.0, p * 0.5, p)
+    return rng.random(days_left.size) < p
+
+
+def take_downs(n_up: int, *, params: CreatorParams, rng: np.random.Generator) -> np.ndarray:
+    """Stage 2 (M11a): which of the featuring videos still up are taken down today."""
+    return rng.random(n_up) < params.takedown_daily_prob
+
+
+def attention_market(
+    c: Creators,
+    work: Work,
+    standing: np.ndarray,
+    category_price: np.ndarray,
+    *,
+    params: AttentionParams,
+    rng: np.random.Generator,
+) -> dict[str, np.ndarray]:
+    """Stage 3 (M7.3, M14, M16): share out the day's views and turn them into sales.
+
+    The feed's daily budget is ``views_per_piece`` times the pieces posted. A creator's share
+    is proportional to pieces x exp(quality_weight * quality) x (1 + followers)^
+    follower_exponent x (1 + yesterday's views per piece)^social_proof x exp(coupling *
+    standing) x lognormal luck (sd ``views_sigma``): cumulative advantage as in MusicLab, and
+    list standing only as far as the scenario couples the feed to the lists (M14). Views give
+    watch time, engagements and followers by quality; views of shoppable pieces give product
+    views (M16), product views give orders by selling skill, orders give GMV at the category's
+    prices (lognormal basket noise).
+
+    Returns the engine's daily counters (views, watch_seconds, engagements, product_views,
+    orders, gmv_cents) and ``new_followers``, ``lost_followers``.
+    """
+    n = c.n
+    pieces = work.videos + work.livestreams
+    log_w = (
+        params.quality_weight * c.quality
+        + params.follower_exponent * np.log1p(c.followers)
+        + params.social_proof * np.log1p(c.views_per_piece)
+        + params.coupling * standing
+        + rng.normal(0.0, params.views_sigma, n)
+    )
+    log_w -= log_w.max(initial=0.0)
+    weight = pieces * np.exp(log_w)
+    total_weight = weight.sum()
+    budget = params.views_per_piece * pieces.sum()
+    expected = budget * weight / total_weight if total_weight > 0 else np.zeros(n)
+    views = np.minimum(rng.poisson(expected), MAX_DAILY_VIEWS)
+    q = 2.0 * c.quality  # 1 at average quality
+    watch = np.rint(views * params.watch_seconds_mean * (0.5 + 0.5 * q)).astype(np.int64)
+    engagements = rng.binomial(views, np.minimum(1.0, params.engagement_rate * q))
+    new_followers = rng.binomial(views, np.minimum(1.0, params.follow_rate * q))
+    lost = rng.binomial(c.followers, params.unfollow_rate)
+    shop_share = np.divide(work.shoppable, pieces, out=np.zeros(n), where=pieces > 0)
+    shop_views = rng.binomial(views, np.minimum(shop_share, 1.0))
+    product_views = rng.binomial(shop_views, params.product_click_rate)
+    orders = rng.binomial(product_views, np.minimum(1.0, params.purchase_rate * 2.0 * c.skill))
+    basket = category_price[c.category] * rng.lognormal(-0.045, 0.3, n)
+    gmv_cents = np.rint(orders * basket * 100.0).astype(np.int64)
+    return {
+        "views": views,
+        "watch_seconds": watch,
+        "engagements": engagements,
+        "product_views": product_views,
+        "orders": orders,
+        "gmv_cents": gmv_cents,
+        "new_followers": new_followers,
+        "lost_followers": lost,
+    }
