@@ -319,6 +319,8 @@ class CreatorMarket(mesa.Model):
             "list_top1_share": top_share(list_exp, 0.01),
             "list_top10_share": top_share(list_exp, 0.10),
             "list_entertainer_share": group_share(list_exp, ent),
+            "list_mean_orientation": float(np.average(c.orientation, weights=list_exp))
+            if list_exp.sum() > 0 else np.nan,
             "share_listed": float(listed.mean()),
             "share_eligible": float(s.eligible.mean()),
             "list_turnover": turnover,

@@ -1,0 +1,212 @@
+"""Stage functions and outcome metrics of the model, on hand-made inputs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from scoring.ranking import CategoryGroups, rank_lists
+from sim import stages
+from sim.model import _rank_within
+from sim.outcomes import gini, group_share, jaccard, top_share
+from sim.population import Creators, Merchants
+from sim.scenario import AttentionParams, CreatorParams, MerchantParams
+
+
+def rng(seed: int = 0) -> np.random.Generator:
+    return np.random.default_rng(seed)
+
+
+# -- outcomes -----------------------------------------------------------------------------
+def test_gini_hand_values():
+    assert gini(np.array([5, 5, 5, 5])) == 0.0
+    # one of four holds everything: sum (2i - n - 1) x_i / (n sum x) = (8 - 5) / 4
+    assert gini(np.array([0, 0, 0, 7])) == pytest.approx(0.75)
+    # 1, 2, 3, 4: (-3*1 - 1*2 + 1*3 + 3*4) / (4 * 10) = 10 / 40
+    assert gini(np.array([4, 1, 3, 2])) == pytest.approx(0.25)
+    assert gini(np.zeros(3)) == 0.0
+
+
+def test_top_share_group_share_and_jaccard():
+    x = np.array([1, 2, 3, 4])
+    assert top_share(x, 0.25) == pytest.approx(0.4)
+    assert top_share(x, 0.5) == pytest.approx(0.7)
+    assert top_share(x, 0.01) == pytest.approx(0.4)  # at least one unit
+    assert group_share(x, np.array([True, False, False, True])) == pytest.approx(0.5)
+    assert jaccard(np.array([1, 2, 3]), np.array([2, 3, 4])) == pytest.approx(0.5)
+    assert jaccard(np.array([], int), np.array([], int)) == 1.0
+
+
+def test_rank_within_groups():
+    assert _rank_within(np.array([3, 1, 3, 3, 1])).tolist() == [0, 0, 1, 2, 1]
+
+
+# -- list standing and merchants -----------------------------------------------------------
+def test_list_standing_follows_position_bias():
+    out = stages.list_standing(np.array([1, 2, 4, 0, 51]), bias=1.0, depth=50)
+    assert out.tolist() == [1.0, 0.5, 0.25, 0.0, 0.0]
+    out = stages.list_standing(np.array([1, 3]), bias=2.0, depth=50)
+    assert out.tolist() == pytest.approx([1.0, 1 / 9])
+
+
+def _merchants(m: int, category: np.ndarray | None = None, tokens: float = 100.0) -> Merchants:
+    cat = np.zeros(m, int) if category is None else category
+    return Merchants(cat, np.full(m, 10.0), np.full(m, tokens), np.zeros(m, int), np.zeros(m),
+                     np.zeros(m))
+
+
+def _one_list(n: int, order: np.ndarray) -> dict:
+    """A list on which creator order[0] is first, order[1] second, ..."""
+    score = np.zeros(n)
+    score[order] = np.linspace(1.0, 0.1, order.size)
+    groups = CategoryGroups.build(np.zeros(n, int))
+    return rank_lists({"sales": score}, groups=groups, eligible=np.isin(np.arange(n), order))
+
+
+def test_merchants_pick_list_positions_with_position_bias():
+    n = 200
+    lists = _one_list(n, np.arange(100, 150))  # creators 100..149 listed, best first
+    p = MerchantParams(contacts_per_day=0.5, search_share=0.0, position_bias=1.0,
+                       positions_viewed=50)
+    c = stages.merchant_contacts(_merchants(40000), np.array([0, n]), lists,
+                                 np.zeros(0, int), n, params=p, rng=rng(1))
+    assert c.from_list.all()
+    assert np.all((c.creator >= 100) & (c.creator < 150))
+    # position 1 gets 1 / H_50 of the attention (H_50 = 4.499...); position 2 half of that.
+    h50 = np.sum(1.0 / np.arange(1, 51))
+    share1 = np.mean(c.creator == 100)
+    share2 = np.mean(c.creator == 101)
+    assert share1 == pytest.approx(1 / h50, abs=0.02)
+    assert share2 == pytest.approx(0.5 / h50, abs=0.02)
+
+
+def test_merchants_search_off_list_respect_budget_and_blocks():
+    n = 50
+    lists = _one_list(n, np.arange(10))
+    p = MerchantParams(contacts_per_day=20.0, search_share=1.0)
+    blocked = np.array([0 * n + 7, 1 * n + 7])  # merchants 0 and 1 never contact creator 7
+    c = stages.merchant_contacts(_merchants(2), np.array([0, n]), lists, blocked, n,
+                                 params=p, rng=rng(2))
+    assert not c.from_list.any()
+    assert 7 not in c.creator.tolist()
+    pairs = c.merchant * n + c.creator
+    assert np.unique(pairs).size == pairs.size  # no repeated contact within a day
+    none = stages.merchant_contacts(_merchants(3, tokens=0.0), np.array([0, n]), lists,
+                                    np.zeros(0, int), n, params=p, rng=rng(3))
+    assert none.creator.size == 0
+
+
+# -- creators -----------------------------------------------------------------------------
+def test_entertainers_decline_samples_and_never_request():
+    orient = np.array([0.0] * 1000 + [1.0] * 1000)
+    acc = stages.accept_offers(orient, params=CreatorParams(sample_accept_prob=1.0), rng=rng())
+    assert not acc[:1000].any() and acc[1000:].all()
+    m, c = stages.sample_requests(orient, np.zeros(2000, int), np.array([0, 5]),
+                                  params=CreatorParams(sample_request_rate=0.5), rng=rng())
+    assert np.all(c >= 1000) and np.all((m >= 0) & (m < 5))
+    assert c.size == pytest.approx(500, abs=70)
+
+
+def test_reply_delay_grows_with_workload():
+    p = CreatorParams(reply_hours_median=6.0, reply_never_prob=0.0,
+                      reply_workload_elasticity=1.0)
+    k = 20000
+    sent = np.full(k, 100.0)
+    calm = stages.answer_messages(np.ones(k), np.full(k, 0.8), sent, params=p, rng=rng(4))
+    busy = stages.answer_messages(np.ones(k), np.full(k, 2.0), sent, params=p, rng=rng(4))
+    assert not np.isnan(calm).any()
+    # median delay 6 h below capacity; 6 * e^(1 * (2 - 1)) h at twice capacity
+    assert np.median(calm - sent) == pytest.approx(6.0, rel=0.05)
+    assert np.median(busy - sent) == pytest.approx(6.0 * np.e, rel=0.05)
+    # an entertainer leaves half of the messages unanswered (plus reply_never_prob = 0)
+    ent = stages.answer_messages(np.zeros(k), np.zeros(k), sent, params=p, rng=rng(5))
+    assert np.isnan(ent).mean() == pytest.approx(0.5, abs=0.02)
+
+
+def _creators(n: int, orientation: float = 1.0, capacity: float = 4.0) -> Creators:
+    return Creators(
+        creator_id=np.arange(n), category=np.zeros(n, int), followers=np.full(n, 1000),
+        quality=np.full(n, 0.5), skill=np.full(n, 0.5), orientation=np.full(n, orientation),
+        capacity_hours=np.full(n, capacity), procrastinator=np.zeros(n, bool),
+        views_per_piece=np.zeros(n), workload=np.zeros(n),
+    )
+
+
+def test_plan_work_within_capacity_and_sample_videos_on_top():
+    n = 5000
+    p = CreatorParams(effort_share=0.5, video_hours=1.0, live_share_of_sellers=0.0)
+    c = _creators(n, orientation=0.0, capacity=4.0)
+    w = stages.plan_work(c, np.zeros(n, int), np.zeros(n, int), params=p, rng=rng(6))
+    # 0.5 x 4 h of videos at 1 h each: Poisson with mean 2; no products for entertainers
+    assert w.videos.mean() == pytest.approx(2.0, abs=0.1)
+    assert w.livestreams.sum() == 0 and w.products_linked.sum() == 0 and w.shoppable.sum() == 0
+    extra = np.ones(n, int)
+    w2 = stages.plan_work(c, extra, np.zeros(n, int), params=p, rng=rng(6))
+    assert np.array_equal(w2.videos, w.videos + 1)  # same draws, one sample video on top
+    assert np.array_equal(w2.hours, w.hours + 1.0)
+    assert np.all(w2.shoppable >= 1) and np.all(w2.products_linked >= 1)
+    lives = stages.plan_work(_creators(3), np.zeros(3, int), np.array([1, 0, 1]),
+                             params=CreatorParams(live_share_of_sellers=0.0), rng=rng(7))
+    assert lives.livestreams.tolist()[0] >= 1 and lives.livestreams.tolist()[2] >= 1
+    assert lives.live_minutes[0] >= 10
+
+
+def test_procrastinators_wait_planners_do_not():
+    p = CreatorParams(planner_hazard=1.0, procrastinator_days_before=2)
+    days_left = np.array([10, 10, 2, 2, 1])
+    proc = np.array([False, True, True, False, True])
+    hits = np.zeros(5)
+    for s in range(400):
+        hits += stages.choose_features(proc, np.zeros(5), days_left, params=p, rng=rng(s))
+    rate = hits / 400
+    assert rate[0] == 1.0 and rate[3] == 1.0  # planners, hazard 1
+    assert rate[1] == 0.0  # a procrastinator 10 days out
+    assert rate[2] == pytest.approx(0.8, abs=0.06) and rate[4] == pytest.approx(0.8, abs=0.06)
+    busy = stages.choose_features(np.zeros(4000, bool), np.full(4000, 1.5),
+                                  np.full(4000, 5), params=p, rng=rng(9))
+    assert busy.mean() == pytest.approx(0.5, abs=0.03)  # overloaded: half as likely
+
+
+# -- attention ----------------------------------------------------------------------------
+def _work(videos: np.ndarray, shoppable: np.ndarray) -> stages.Work:
+    z = np.zeros(videos.size, int)
+    return stages.Work(videos, z, z, shoppable, shoppable, videos.astype(float))
+
+
+def test_attention_budget_no_content_no_views_and_no_products_no_sales():
+    n = 4
+    c = _creators(n)
+    work = _work(np.array([2, 0, 1, 1]), np.array([0, 0, 1, 0]))
+    p = AttentionParams(views_per_piece=1000.0, views_sigma=0.0, quality_weight=0.0,
+                        follower_exponent=0.0, social_proof=0.0, product_click_rate=1.0,
+                        purchase_rate=0.5)
+    out = stages.attention_market(c, work, np.zeros(n), np.array([20.0]), params=p, rng=rng(10))
+    assert out["views"][1] == 0  # posted nothing
+    # equal weights per piece: 4 pieces share 4,000 views -> 2,000 / 0 / 1,000 / 1,000 (Poisson)
+    assert out["views"][0] == pytest.approx(2000, abs=200)
+    assert out["product_views"][0] == 0 and out["orders"][0] == 0 and out["gmv_cents"][3] == 0
+    # creator 2's only piece is shoppable: every view is a product view (click rate 1)
+    assert out["product_views"][2] == out["views"][2]
+    assert out["orders"][2] > 0 and out["gmv_cents"][2] > 0
+
+
+def test_coupling_gives_listed_creators_more_views():
+    n = 2000
+    c = _creators(n)
+    work = _work(np.ones(n, int), np.ones(n, int))
+    standing = np.where(np.arange(n) < 100, 1.0, 0.0)
+    base = AttentionParams(views_sigma=0.0)
+    coupled = AttentionParams(views_sigma=0.0, coupling=2.0)
+    v0 = stages.attention_market(c, work, standing, np.array([10.0]), params=base, rng=rng(11))
+    v1 = stages.attention_market(c, work, standing, np.array([10.0]), params=coupled,
+                                 rng=rng(11))
+    share0 = v0["views"][:100].sum() / v0["views"].sum()
+    share1 = v1["views"][:100].sum() / v1["views"].sum()
+    assert share0 == pytest.approx(0.05, abs=0.01)
+    # weight e^2 for 100 of 2000: 100 e^2 / (100 e^2 + 1900)
+    assert share1 == pytest.approx(100 * np.e**2 / (100 * np.e**2 + 1900), abs=0.01)
+
+
+def test_takedowns_follow_the_daily_probability():
+    down = stages.take_downs(20000, params=CreatorParams(takedown_daily_prob=0.1), rng=rng(12))
+    assert down.mean() == pytest.approx(0.1, abs=0.01)
