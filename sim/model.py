@@ -24,7 +24,7 @@ from scoring.fulfilment import (
 )
 
 from . import stages
-from .outcomes import gini, group_share, jaccard, top_share
+from .outcomes import concentration, gini, group_share, jaccard
 from .population import init_creators, init_merchants
 from .scenario import Scenario
 
@@ -294,7 +294,9 @@ class CreatorMarket(mesa.Model):
         views = out["views"].astype(np.float64)
         gmv = out["gmv_cents"] / 100.0
         ent = c.entertainer
-        top_followers = c.followers >= np.quantile(c.followers, 0.9)
+        top_followers = c.followers >= np.partition(c.followers, int(0.9 * (c.n - 1)))[
+            int(0.9 * (c.n - 1))
+        ]
         prev = self._today.get("listed_ids")
         ids = np.flatnonzero(listed)
         turnover = 1.0 - jaccard(ids, prev) if prev is not None else np.nan
@@ -307,17 +309,20 @@ class CreatorMarket(mesa.Model):
         decided_all = st.status >= FULFILLED_VIDEO
         fulfilled_all = (st.status == FULFILLED_VIDEO) | (st.status == FULFILLED_LIVE)
         m = self.merchants
+        feed_g, feed_t1, feed_t10 = concentration(views, (0.01, 0.10))
+        list_g, list_t1, list_t10 = concentration(list_exp, (0.01, 0.10))
+        gmv_g, gmv_t10 = concentration(gmv, (0.10,))
         rec = {
             "day": day,
             "feed_views": float(views.sum()),
-            "feed_gini": gini(views),
-            "feed_top1_share": top_share(views, 0.01),
-            "feed_top10_share": top_share(views, 0.10),
+            "feed_gini": feed_g,
+            "feed_top1_share": feed_t1,
+            "feed_top10_share": feed_t10,
             "feed_entertainer_share": group_share(views, ent),
             "feed_top_follower_decile_share": group_share(views, top_followers),
-            "list_exposure_gini": gini(list_exp),
-            "list_top1_share": top_share(list_exp, 0.01),
-            "list_top10_share": top_share(list_exp, 0.10),
+            "list_exposure_gini": list_g,
+            "list_top1_share": list_t1,
+            "list_top10_share": list_t10,
             "list_entertainer_share": group_share(list_exp, ent),
             "list_mean_orientation": float(np.average(c.orientation, weights=list_exp))
             if list_exp.sum() > 0 else np.nan,
@@ -335,8 +340,8 @@ class CreatorMarket(mesa.Model):
             if decided_all.any()
             else np.nan,
             "gmv": float(gmv.sum()),
-            "gmv_gini": gini(gmv),
-            "gmv_top10_share": top_share(gmv, 0.10),
+            "gmv_gini": gmv_g,
+            "gmv_top10_share": gmv_t10,
             "merchant_sample_roi": float(m.sample_gmv.sum() / m.sample_cost.sum())
             if m.sample_cost.sum() > 0
             else np.nan,
