@@ -210,3 +210,16 @@ def test_coupling_gives_listed_creators_more_views():
 def test_takedowns_follow_the_daily_probability():
     down = stages.take_downs(20000, params=CreatorParams(takedown_daily_prob=0.1), rng=rng(12))
     assert down.mean() == pytest.approx(0.1, abs=0.01)
+
+
+@pytest.mark.parametrize("lam", [0.3, 5.0, 29.0, 31.0, 400.0])
+def test_counts_have_poisson_mean_and_variance(lam):
+    x = stages.counts(np.full(200_000, lam), rng=rng(13))
+    assert x.min() >= 0 and x.dtype == np.int64
+    assert x.mean() == pytest.approx(lam, rel=0.01, abs=0.01)
+    assert x.var() == pytest.approx(lam, rel=0.03, abs=0.01)
+
+
+def test_counts_respect_their_cap():
+    x = stages.counts(np.full(1000, 50.0), rng=rng(14), cap=np.full(1000, 40))
+    assert x.max() <= 40
