@@ -302,10 +302,12 @@ def score_dataset(
         )
     ms = dataset.messages
     if ms["message_id"].size:
+        # A canonical order (creator, sent, replied) so that float sums such as the mean
+        # reply time do not depend on the order of the rows in the file.
+        who_m = np.array([position[x] for x in ms["creator_id"]], dtype=np.int64)
+        order_m = np.lexsort((ms["replied_hour"], ms["sent_hour"], who_m))
         state.messages.add_messages(
-            np.array([position[x] for x in ms["creator_id"]], dtype=np.int64),
-            ms["sent_hour"],
-            ms["replied_hour"],
+            who_m[order_m], ms["sent_hour"][order_m], ms["replied_hour"][order_m]
         )
     scores = state.score(window, depth=depth, explain=True)
     return DatasetScores(
