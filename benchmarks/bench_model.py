@@ -30,7 +30,10 @@ def one(n: int, days: int, seed: int) -> dict:
     import numpy as np
 
     from sim.model import CreatorMarket
+    from sim.runtime import keep_freed_memory
     from sim.scenario import Scenario
+
+    keep_freed_memory()
 
     t0 = time.perf_counter()
     model = CreatorMarket(Scenario(), rng=seed, n_creators=n)

@@ -308,17 +308,22 @@ class ScoringState:
         """Bit mask of exclusion reasons (M12, M13a thresholds from the policy)."""
         e = self.policy.eligibility
         w = self.windows
-        mask = np.zeros(self.n, dtype=np.uint8)
-        mask[w.followers < e.min_followers] |= 1
-        mask[w.last_active_day < self.day - e.active_within_days + 1] |= 2
-        rate = daily.fulfilment_rate
-        low_f = (daily.decided >= e.min_decided_samples) & (rate < e.min_fulfilment_rate)
-        mask[low_f] |= 4
+        # One boolean array per reason, OR-ed into the mask as bits (no scattered writes).
+        mask = (w.followers < e.min_followers).view(np.uint8).copy()
+        inactive = w.last_active_day < self.day - e.active_within_days + 1
+        if active is not None:
+            inactive |= ~np.asarray(active, dtype=bool)
+        mask |= inactive.view(np.uint8) << 1
+        with np.errstate(invalid="ignore"):
+            low_f = (daily.decided >= e.min_decided_samples) & (
+                daily.fulfilment_rate < e.min_fulfilment_rate
+            )
+        mask |= low_f.view(np.uint8) << 2
         if e.min_reply_rate > 0:
             r = daily.responsiveness
-            mask[(r.messages >= e.min_messages) & (r.reply_rate < e.min_reply_rate)] |= 8
+            with np.errstate(invalid="ignore"):
+                unresp = (r.messages >= e.min_messages) & (r.reply_rate < e.min_reply_rate)
+            mask |= unresp.view(np.uint8) << 3
         if e.min_gmv > 0:
-            mask[gmv < e.min_gmv] |= 16
-        if active is not None:
-            mask[~np.asarray(active, dtype=bool)] |= 2
+            mask |= (gmv < e.min_gmv).view(np.uint8) << 4
         return mask

@@ -99,9 +99,6 @@ def _bits(n: int) -> int:
     return max(1, int(n - 1).bit_length())
 
 
-_EXCLUDED = np.uint64(np.iinfo(np.uint64).max)
-
-
 def rank_lists(
     scores: dict[str, np.ndarray],
     *,
@@ -144,21 +141,23 @@ def rank_lists(
         tie = np.asarray(tiebreak).astype(np.uint64)
         creator_of = np.empty(n, dtype=np.int64)
         creator_of[np.asarray(tiebreak, dtype=np.int64)] = np.arange(n)
-    if not groups.contiguous:
-        tie = tie[groups.order]
-        eligible = eligible[groups.order]
-    cum = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(eligible, out=cum[1:])
-    n_eligible = cum[groups.starts[1:]] - cum[groups.starts[:-1]]
+    # The eligible creators, grouped by category: only they are ranked.
+    if groups.contiguous:
+        idx = np.flatnonzero(eligible)
+    else:
+        idx = groups.order[eligible[groups.order]]
+    n_eligible = np.bincount(groups.category[idx], minlength=groups.n_categories)
+    seg = np.zeros(groups.n_categories + 1, dtype=np.int64)
+    np.cumsum(n_eligible, out=seg[1:])
     sizes = n_eligible if depth is None else np.minimum(n_eligible, depth)
     offsets = np.zeros(groups.n_categories + 1, dtype=np.int64)
     np.cumsum(sizes, out=offsets[1:])
+    tie = tie[idx]
     mask = np.uint64((1 << b) - 1)
-    excluded = ~eligible
     out: dict[str, RankedList] = {}
     for name, raw in scores.items():
         raw = np.asarray(raw)
-        vals = raw if groups.contiguous else raw[groups.order]
+        vals = raw[idx]
         if np.issubdtype(raw.dtype, np.integer):
             if vals.size and vals.min() < 0:
                 raise ValueError(f"list {name!r}: integer scores must be >= 0")
@@ -171,14 +170,12 @@ def rank_lists(
         if vbits + b <= 64:
             keys = inv << np.uint64(b)
             keys |= tie
-            keys[excluded] = _EXCLUDED
-            best = _smallest_per_segment(keys, groups.starts, sizes)
+            best = _smallest_per_segment(keys, seg, sizes)
             creators = (best & mask).astype(np.int64)
             if creator_of is not None:
                 creators = creator_of[creators]
         else:  # values too wide to pack: exact lexicographic fallback
-            pos = _lexsort_per_segment(inv, tie, eligible, groups.starts, sizes)
-            creators = pos if groups.contiguous else groups.order[pos]
+            creators = idx[_lexsort_per_segment(inv, tie, seg, sizes)]
         out[name] = RankedList(name, creators, offsets, raw[creators])
     return out
 
@@ -214,14 +211,13 @@ def _smallest_per_segment(keys: np.ndarray, starts: np.ndarray, take: np.ndarray
 
 
 def _lexsort_per_segment(
-    inv: np.ndarray, tie: np.ndarray, eligible: np.ndarray, starts: np.ndarray, take: np.ndarray
+    inv: np.ndarray, tie: np.ndarray, starts: np.ndarray, take: np.ndarray
 ) -> np.ndarray:
     parts = []
     for c in range(take.size):
         s, e = int(starts[c]), int(starts[c + 1])
         if take[c] == 0:
             continue
-        sel = np.flatnonzero(eligible[s:e])
-        sel = sel[np.lexsort((tie[s:e][sel], inv[s:e][sel]))][: int(take[c])]
+        sel = np.lexsort((tie[s:e], inv[s:e]))[: int(take[c])]
         parts.append(sel + s)
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)

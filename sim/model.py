@@ -74,7 +74,9 @@ class CreatorMarket(mesa.Model):
         self.streams = dict(zip(STREAMS, self.rng.spawn(len(STREAMS)), strict=True))
         n = p.population.creators if n_creators is None else int(n_creators)
         self.creators = init_creators(p, n, rng=self.streams["init_creators"])
-        self.merchants = init_merchants(p, rng=self.streams["init_merchants"])
+        self.merchants = init_merchants(
+            p, self.creators.category, rng=self.streams["init_merchants"]
+        )
         k = p.population.categories
         self.followers_start = self.creators.followers.copy()
         self.state = ScoringState(

@@ -86,10 +86,16 @@ def init_creators(p: ModelParams, n: int, *, rng: np.random.Generator) -> Creato
     )
 
 
-def init_merchants(p: ModelParams, *, rng: np.random.Generator) -> Merchants:
-    """Draw merchants: a fixed number per category, lognormal prices (assumed)."""
-    k, per = p.population.categories, p.population.merchants_per_category
-    m = k * per
+def init_merchants(
+    p: ModelParams, creator_category: np.ndarray, *, rng: np.random.Generator
+) -> Merchants:
+    """Draw merchants: one per ``creators_per_merchant`` creators of each category (at least
+    one), lognormal prices with mean ``price_mean`` (assumed)."""
+    k = p.population.categories
+    per = np.maximum(
+        1, np.rint(np.bincount(creator_category, minlength=k) / p.population.creators_per_merchant)
+    ).astype(np.int64)
+    m = int(per.sum())
     price = p.merchants.price_mean * rng.lognormal(-0.125, 0.5, m)  # mean price_mean
     return Merchants(
         category=np.repeat(np.arange(k, dtype=np.int64), per),

@@ -63,14 +63,11 @@ class PopulationParams:
         high=200,
         doc="product categories, each with its own lists (M4 names beauty and baby)",
     )
-    merchants_per_category: int = param(
-        25,
-        unit="merchants",
-        source="assumed",
-        low=1,
-        high=100_000,
-        doc="merchants selling in each category",
-        reason="enough merchants that list positions matter; not reported",
+    creators_per_merchant: float = param(
+        20.0, unit="creators", source="assumed", low=1.0, high=1e6,
+        doc="creators per merchant; each category gets max(1, round(its creators / this)) "
+        "merchants, so runs of different sizes keep the same market ratio",
+        reason="not reported; enough merchants that list positions matter",
     )
     entertainer_share: float = param(
         0.3,

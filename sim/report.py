@@ -1,0 +1,336 @@
+"""What a run reports: the last-30-day outcomes, the figures and ``report.md``.
+
+Pure functions of the run's tables (dicts of numpy columns, as ``CreatorMarket.daily_table``
+returns them) and of the scenario: they build numbers, ``matplotlib`` figures and Markdown text
+and write nothing. ``sim.run`` writes them to disk (atomically).
+
+Figures use ``matplotlib.figure.Figure`` directly (the Agg canvas, no ``pyplot``), so making
+them never opens a window nor changes the user's matplotlib backend.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from scoring.params import ParamInfo
+
+from .scenario import Scenario
+
+__all__ = [
+    "FIGURES",
+    "KEY_OUTCOMES",
+    "TAIL_DAYS",
+    "changed_parameters",
+    "fmt_value",
+    "make_figures",
+    "provenance",
+    "render_report",
+    "summary_lines",
+    "tail_means",
+]
+
+#: Outcomes are summarised as their mean over this many last days (or all days if fewer).
+TAIL_DAYS = 30
+
+#: The main outcomes: (daily column, label, number format). DESIGN.md "Outcomes every run
+#: reports"; the columns are documented in ``sim.model.CreatorMarket._outcomes``.
+KEY_OUTCOMES: tuple[tuple[str, str, str], ...] = (
+    ("feed_gini", "Feed views: Gini", ".3f"),
+    ("feed_top10_share", "Feed views: top-10% share", ".1%"),
+    ("feed_entertainer_share", "Feed views: entertainers' share (M14)", ".1%"),
+    ("list_exposure_gini", "List exposure: Gini", ".3f"),
+    ("list_top10_share", "List exposure: top-10% share", ".1%"),
+    ("list_entertainer_share", "List exposure: entertainers' share", ".1%"),
+    ("share_listed", "Creators on a list merchants use", ".2%"),
+    ("share_eligible", "Creators eligible for the lists (M12)", ".1%"),
+    ("list_turnover", "List turnover from one day to the next", ".1%"),
+    ("workload_mean", "Workload (hours / capacity), mean", ".2f"),
+    ("overload_share", "Creators working above capacity (M15)", ".1%"),
+    ("last_minute_share", "Samples fulfilled in their last days", ".1%"),
+    ("fulfilment_rate", "Sample fulfilment rate, since day 0 (M10, M11)", ".1%"),
+    ("gmv", "GMV per day", ",.0f"),
+    ("gmv_top10_share", "GMV: top-10% share", ".1%"),
+    ("merchant_sample_roi", "Merchants' sample GMV / sample cost, since day 0", ".2f"),
+)
+
+#: The outcomes the command line prints after a run.
+SUMMARY_OUTCOMES = (
+    "feed_gini",
+    "feed_entertainer_share",
+    "list_top10_share",
+    "share_eligible",
+    "workload_mean",
+    "overload_share",
+    "fulfilment_rate",
+    "gmv",
+)
+
+#: The figures of a run: file name -> title.
+FIGURES: dict[str, str] = {
+    "fig_visibility.png": "Visibility: who the feed and the lists show",
+    "fig_workload.png": "Workload: effort relative to capacity, deadline pressure",
+    "fig_commerce.png": "Commerce: GMV, sample fulfilment, merchants' return on samples",
+}
+
+_LABEL = {key: label for key, label, _ in KEY_OUTCOMES}
+_FORMAT = {key: f for key, _, f in KEY_OUTCOMES}
+
+
+# -- numbers ---------------------------------------------------------------------------------
+def tail_means(daily: Mapping[str, np.ndarray], days: int = TAIL_DAYS) -> dict[str, float]:
+    """Mean of every numeric daily column over its last ``days`` rows, ignoring NaN.
+
+    A column that is NaN on every one of those days (e.g. no sample decided) gives NaN.
+    """
+    out: dict[str, float] = {}
+    for key, col in daily.items():
+        col = np.asarray(col)
+        if key == "day" or col.dtype.kind not in "biuf":
+            continue
+        tail = col[-days:].astype(np.float64)
+        if tail.size == 0 or np.isnan(tail).all():
+            out[key] = math.nan
+        else:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                out[key] = float(np.nanmean(tail))
+    return out
+
+
+def fmt_outcome(key: str, value: float) -> str:
+    """An outcome formatted for people ("n/a" when undefined)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    return format(value, _FORMAT.get(key, ".4g"))
+
+
+def summary_lines(daily: Mapping[str, np.ndarray], days: int = TAIL_DAYS) -> list[str]:
+    """A few key outcomes over the last days, one ``label: value`` line each."""
+    means = tail_means(daily, days)
+    width = max(len(_LABEL[k]) for k in SUMMARY_OUTCOMES)
+    return [
+        f"{_LABEL[k]:<{width}}  {fmt_outcome(k, means.get(k, math.nan))}" for k in SUMMARY_OUTCOMES
+    ]
+
+
+# -- parameters ------------------------------------------------------------------------------
+def provenance(info: ParamInfo) -> str:
+    """Where a parameter's value comes from: the mechanic number, or ``assumed: reason``."""
+    if info.reported:
+        return info.source
+    return f"assumed: {info.reason}" if info.reason else "assumed"
+
+
+def fmt_value(value: Any) -> str:
+    """A parameter value as it would be written in a scenario file."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (tuple, list)):
+        return "[" + ", ".join(fmt_value(v) for v in value) + "]"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def changed_parameters(scenario: Scenario) -> list[tuple[str, Any, Any, ParamInfo]]:
+    """The parameters whose value differs from the default: ``(key, value, default, info)``."""
+    return [
+        (key, value, default, info)
+        for key, value, default, info, _set in scenario.parameters()
+        if value != default
+    ]
+
+
+# -- figures ---------------------------------------------------------------------------------
+def _series(ax, daily: Mapping[str, np.ndarray], keys: Sequence[tuple[str, str]]) -> None:
+    day = np.asarray(daily.get("day", np.arange(len(next(iter(daily.values()), [])))))
+    for key, label in keys:
+        if key in daily:
+            ax.plot(day, np.asarray(daily[key], dtype=np.float64), label=label, lw=1.4)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="best")
+
+
+def _figure(title: str, rows: int) -> tuple[Figure, list]:
+    fig = Figure(figsize=(8.0, 2.6 * rows + 0.6), layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(rows, 1, sharex=True, squeeze=False)[:, 0]
+    fig.suptitle(title, fontsize=11)
+    axes[-1].set_xlabel("day")
+    return fig, list(axes)
+
+
+def figure_visibility(daily: Mapping[str, np.ndarray]) -> Figure:
+    """Concentration of feed views and list exposure; entertainers' share of both (M14)."""
+    fig, (a, b) = _figure(FIGURES["fig_visibility.png"], 2)
+    _series(
+        a,
+        daily,
+        [
+            ("feed_gini", "feed views: Gini"),
+            ("feed_top10_share", "feed views: top-10% share"),
+            ("list_top10_share", "list exposure: top-10% share"),
+        ],
+    )
+    a.set_ylabel("concentration")
+    a.set_ylim(0, 1.02)
+    _series(
+        b,
+        daily,
+        [
+            ("feed_entertainer_share", "entertainers' share of feed views"),
+            ("list_entertainer_share", "entertainers' share of list exposure"),
+        ],
+    )
+    b.set_ylabel("share")
+    b.set_ylim(bottom=0)
+    return fig
+
+
+def figure_workload(daily: Mapping[str, np.ndarray]) -> Figure:
+    """Mean workload; shares overloaded and fulfilling samples at the last minute (M15)."""
+    fig, (a, b) = _figure(FIGURES["fig_workload.png"], 2)
+    _series(a, daily, [("workload_mean", "mean workload (hours / capacity)")])
+    a.axhline(1.0, color="grey", lw=0.8, ls="--")
+    a.set_ylabel("workload")
+    a.set_ylim(bottom=0)
+    _series(
+        b,
+        daily,
+        [
+            ("overload_share", "creators above capacity"),
+            ("last_minute_share", "samples fulfilled in their last days"),
+        ],
+    )
+    b.set_ylabel("share")
+    b.set_ylim(0, 1.02)
+    return fig
+
+
+def figure_commerce(daily: Mapping[str, np.ndarray]) -> Figure:
+    """GMV per day, the fulfilment rate so far, merchants' return on samples so far."""
+    fig, (a, b, c) = _figure(FIGURES["fig_commerce.png"], 3)
+    _series(a, daily, [("gmv", "GMV per day")])
+    a.set_ylabel("GMV (currency)")
+    a.set_ylim(bottom=0)
+    _series(b, daily, [("fulfilment_rate", "sample fulfilment rate (decided so far)")])
+    b.set_ylabel("share")
+    b.set_ylim(0, 1.02)
+    _series(c, daily, [("merchant_sample_roi", "merchants' sample GMV / sample cost")])
+    c.axhline(1.0, color="grey", lw=0.8, ls="--")
+    c.set_ylabel("return")
+    c.set_ylim(bottom=0)
+    return fig
+
+
+def make_figures(daily: Mapping[str, np.ndarray]) -> dict[str, Figure]:
+    """Every figure of a run, by file name (see :data:`FIGURES`)."""
+    return {
+        "fig_visibility.png": figure_visibility(daily),
+        "fig_workload.png": figure_workload(daily),
+        "fig_commerce.png": figure_commerce(daily),
+    }
+
+
+# -- report.md -------------------------------------------------------------------------------
+def _cell(text: Any) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def render_report(
+    scenario: Scenario,
+    meta: Mapping[str, Any],
+    daily: Mapping[str, np.ndarray],
+    figures: Sequence[str] = tuple(FIGURES),
+) -> str:
+    """The Markdown report of one run.
+
+    ``meta`` is the run's metadata (``run.json``): ``seed``, ``days``, ``creators`` and
+    ``timings`` are used, ``date`` and ``versions`` when present.
+    """
+    n_days = len(np.asarray(daily.get("day", [])))
+    tail = min(TAIL_DAYS, n_days)
+    means = tail_means(daily, TAIL_DAYS)
+    t = meta.get("timings", {})
+    versions = meta.get("versions", {})
+    pop = scenario.model.population
+    lines = [
+        f"# {scenario.name}: seed {meta['seed']}",
+        "",
+        scenario.description or "(the scenario file has no description)",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| scenario | `{_cell(scenario.name)}`"
+        + (f" from `{_cell(scenario.path)}`" if scenario.path else "")
+        + " |",
+        f"| scenario hash | `{scenario.hash}` |",
+        f"| seed | {meta['seed']} |",
+        f"| size | {meta['creators']:,} creators in {pop.categories} categories, "
+        f"{meta.get('merchants', 0):,} merchants, {meta['days']} days |",
+        f"| run time | {t.get('init_s', 0):.1f} s to set up, {t.get('run_s', 0):.1f} s to "
+        f"simulate, {t.get('write_s', 0):.1f} s to write |",
+    ]
+    if versions:
+        lines.append("| versions | " + ", ".join(f"{k} {v}" for k, v in versions.items()) + " |")
+    if meta.get("date"):
+        lines.append(f"| date | {meta['date']} |")
+    lines += [
+        "",
+        f"## Main outcomes, mean of the last {tail} days",
+        "",
+        "| outcome | value | column |",
+        "|---|---:|---|",
+    ]
+    for key, label, _ in KEY_OUTCOMES:
+        if key in means:
+            lines.append(f"| {label} | {fmt_outcome(key, means[key])} | `{key}` |")
+    lines += [
+        "",
+        "Every daily outcome is in `daily.parquet` (one row per day); every creator's totals in "
+        "`creators.parquet`; the lists merchants saw, every few days, in `lists.parquet`.",
+        "",
+        "## Figures",
+        "",
+    ]
+    for name in figures:
+        lines += [f"![{FIGURES.get(name, name)}]({name})", ""]
+    changed = changed_parameters(scenario)
+    n_set = sum(1 for *_x, was_set in scenario.parameters() if was_set)
+    lines += ["## What the scenario changes from the defaults", ""]
+    if changed:
+        lines += [
+            "| parameter | value | default | unit | provenance of the default |",
+            "|---|---|---|---|---|",
+        ]
+        for key, value, default, info in changed:
+            lines.append(
+                f"| `{key}` | {_cell(fmt_value(value))} | {_cell(fmt_value(default))} | "
+                f"{_cell(info.unit)} | {_cell(provenance(info))} |"
+            )
+    else:
+        lines.append("Nothing: every parameter has its default value.")
+    lines += [
+        "",
+        f"The scenario file sets {n_set} parameter(s) in all, {len(changed)} of them to a value "
+        "other than the default. `creatorsim explain "
+        + (scenario.path or "SCENARIO")
+        + "` lists every parameter with its value, default, unit and provenance.",
+        "",
+        "> **Reported or assumed.** A provenance such as `M10` or `O2` is a mechanic reported "
+        "by the press in 2022 or published by TikTok Shop later (MECHANICS.md). Values marked "
+        "*assumed* are the model's guesses where the reports are silent, with the reason for "
+        "each: read the outcomes above as what follows from those guesses, and change them to "
+        "see how much the outcomes depend on them.",
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,328 @@
+"""One run of the model: a scenario and a seed in, tables, figures and a report out.
+
+:func:`run_scenario` builds :class:`~sim.model.CreatorMarket`, advances it day by day (with a
+progress bar on a terminal), snapshots the lists merchants use every few days, and returns a
+:class:`RunResult`. With ``out_dir`` it also writes, each file atomically (a temporary file in
+the same folder, then ``os.replace``), so an interrupted run never leaves a half-written file:
+
+============================  ==============================================================
+``daily.parquet``             one row per day: the outcomes of DESIGN.md
+``creators.parquet``          one row per creator: traits, audience, totals, samples
+``lists.parquet``             the lists merchants use, every ``snapshot_every`` days and last
+``fig_*.png``                 visibility, workload and commerce over the days
+``report.md``                 the run in short, with the figures (``sim.report``)
+``run.json``                  scenario, hash, every parameter, seed, size, versions, timings
+============================  ==============================================================
+
+``run.json`` is written last: its presence means the run's files are complete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as _dt
+import functools
+import json
+import math
+import os
+import platform
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import numpy as np
+
+from . import report
+from .model import CreatorMarket
+from .scenario import Scenario
+
+__all__ = [
+    "DEFAULT_DAYS",
+    "DEFAULT_SNAPSHOT_EVERY",
+    "MIN_CREATORS",
+    "RunResult",
+    "run_scenario",
+    "write_outputs",
+]
+
+#: Days simulated when none are given (half a year: several 30-day windows and 17-day clocks).
+DEFAULT_DAYS = 180
+#: The lists merchants use are saved every this-many days (and on the last day).
+DEFAULT_SNAPSHOT_EVERY = 7
+#: The smallest population a run accepts (``population.creators`` has the same floor).
+MIN_CREATORS = 10
+
+_LIST_COLUMNS = {
+    "day": np.int64,
+    "list": np.str_,
+    "category": np.int64,
+    "position": np.int64,
+    "creator_id": np.int64,
+    "score": np.float64,
+}
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """The tables, timings and metadata of one run.
+
+    ``daily`` has one row per day, ``creators`` one row per creator (at the end of the run),
+    ``snapshots`` the lists merchants used on the snapshot days (column ``day``); each is a
+    dict of numpy columns. ``metadata`` is what ``run.json`` holds; ``files`` the paths
+    written (empty without ``out_dir``).
+    """
+
+    scenario: Scenario
+    seed: int
+    days: int
+    n_creators: int
+    daily: dict[str, np.ndarray]
+    creators: dict[str, np.ndarray]
+    snapshots: dict[str, np.ndarray]
+    timings: dict[str, float]
+    metadata: dict[str, Any]
+    out_dir: Path | None = None
+    files: dict[str, Path] = field(default_factory=dict)
+
+    def tail_means(self, days: int = report.TAIL_DAYS) -> dict[str, float]:
+        """Every daily outcome averaged over the last ``days`` days."""
+        return report.tail_means(self.daily, days)
+
+
+def _check_int(name: str, value: Any, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+        raise ValueError(f"{name} = {value!r}: use an integer >= {low}")
+    return int(value)
+
+
+def _concat_snapshots(snaps: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """Concatenate list snapshots, with fixed column types even when there are no rows."""
+    out = {}
+    for key, dtype in _LIST_COLUMNS.items():
+        parts = [np.asarray(s[key]) for s in snaps if key in s and len(s[key])]
+        col = np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+        out[key] = col.astype(dtype) if dtype is not np.str_ else col.astype(str)
+    return out
+
+
+def _versions() -> dict[str, str]:
+    import matplotlib
+    import mesa
+    import pyarrow
+
+    import scoring
+
+    return {
+        "creatorsim": scoring.__version__,
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "mesa": mesa.__version__,
+        "pyarrow": pyarrow.__version__,
+        "matplotlib": matplotlib.__version__,
+    }
+
+
+def _progress_bar(enabled: bool, days: int, desc: str):
+    """A tqdm bar on stderr, or ``None`` when disabled or stderr is not a terminal."""
+    try:
+        interactive = sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        interactive = False
+    if not (enabled and interactive):
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=days, desc=desc, unit="day", file=sys.stderr, leave=False, dynamic_ncols=True)
+
+
+def run_scenario(
+    scenario: Scenario,
+    *,
+    seed: int,
+    days: int | None = None,
+    creators: int | None = None,
+    out_dir: str | os.PathLike | None = None,
+    progress: bool = True,
+    snapshot_every: int = DEFAULT_SNAPSHOT_EVERY,
+) -> RunResult:
+    """Run ``scenario`` with ``seed`` for ``days`` days (default :data:`DEFAULT_DAYS`).
+
+    ``creators`` overrides ``population.creators``. The same scenario and seed give the same
+    tables bit for bit. With ``out_dir`` the outputs are written there (see the module doc);
+    ``progress`` shows a bar on stderr when it is a terminal.
+    """
+    seed = _check_int("seed", seed, 0)
+    days = _check_int("days", DEFAULT_DAYS if days is None else days, 1)
+    if creators is not None:
+        creators = _check_int("creators", creators, MIN_CREATORS)
+    snapshot_every = _check_int("snapshot_every", snapshot_every, 1)
+    if out_dir is not None:  # fail before the run, not after it
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+
+    t0 = time.perf_counter()
+    model = CreatorMarket(scenario, rng=seed, n_creators=creators)
+    t_init = time.perf_counter() - t0
+
+    snaps: list[dict[str, np.ndarray]] = []
+    bar = _progress_bar(progress, days, scenario.name)
+
+    def on_day(day: int) -> None:
+        if (day + 1) % snapshot_every == 0 or day == days - 1:
+            snaps.append(model.list_snapshot())
+        if bar is not None:
+            bar.update(1)
+
+    t0 = time.perf_counter()
+    try:
+        model.run(days, progress=on_day)
+    finally:
+        if bar is not None:
+            bar.close()
+    t_run = time.perf_counter() - t0
+
+    daily = model.daily_table()
+    creator_table = model.creator_table()
+    snapshots = _concat_snapshots(snaps)
+    timings = {"init_s": t_init, "run_s": t_run, "write_s": 0.0}
+    meta = {
+        "scenario": {
+            "name": scenario.name,
+            "description": scenario.description,
+            "path": scenario.path,
+            "hash": scenario.hash,
+        },
+        "seed": seed,
+        "days": days,
+        "creators": int(model.creators.n),
+        "merchants": int(model.merchants.m),
+        "snapshot_every": snapshot_every,
+        "versions": _versions(),
+        "timings": timings,
+        "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        "parameters": scenario.values(),
+        "set_by_file": [key for key, *_x, was_set in scenario.parameters() if was_set],
+    }
+    result = RunResult(
+        scenario=scenario,
+        seed=seed,
+        days=days,
+        n_creators=int(model.creators.n),
+        daily=daily,
+        creators=creator_table,
+        snapshots=snapshots,
+        timings=timings,
+        metadata=meta,
+    )
+    if out_dir is None:
+        return result
+    return write_outputs(result, out_dir)
+
+
+# -- writing ---------------------------------------------------------------------------------
+@functools.cache
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+@contextlib.contextmanager
+def _atomic(path: Path) -> Iterator[BinaryIO]:
+    """Write ``path`` through a temporary file in its folder, renamed into place on success."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
+        with os.fdopen(fd, "wb") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _write_parquet(
+    table: Mapping[str, np.ndarray], path: Path, meta: Mapping[str, Any] | None = None
+) -> None:
+    """One Parquet file; ``meta`` goes into the schema's key-value metadata (as strings)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    t = pa.table({k: pa.array(np.asarray(v)) for k, v in table.items()})
+    if meta:
+        t = t.replace_schema_metadata({k: str(v) for k, v in meta.items()})
+    with _atomic(path) as fh:
+        pq.write_table(t, fh)
+
+
+def _write_text(text: str, path: Path) -> None:
+    with _atomic(path) as fh:
+        fh.write(text.encode("utf-8"))
+
+
+def _jsonable(x: Any) -> Any:
+    """Plain JSON: NaN and infinities become null, numpy scalars Python numbers."""
+    if isinstance(x, Mapping):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, np.generic):
+        x = x.item()
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    return x
+
+
+def write_outputs(result: RunResult, out_dir: str | os.PathLike) -> RunResult:
+    """Write a run's tables, figures, report and ``run.json`` (last) into ``out_dir``."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    # A run.json left by an earlier run would vouch for files this run is about to replace.
+    with contextlib.suppress(FileNotFoundError):
+        (out / "run.json").unlink()
+    t0 = time.perf_counter()
+    files: dict[str, Path] = {}
+
+    def put(name: str, writer: Callable[[Path], None]) -> None:
+        path = out / name
+        writer(path)
+        files[name] = path
+
+    # Every table says where it comes from, even when separated from run.json.
+    tag = {
+        "creatorsim.scenario": result.scenario.name,
+        "creatorsim.scenario_hash": result.scenario.hash,
+        "creatorsim.seed": result.seed,
+        "creatorsim.version": result.metadata["versions"]["creatorsim"],
+    }
+    put("daily.parquet", lambda p: _write_parquet(result.daily, p, tag))
+    put("creators.parquet", lambda p: _write_parquet(result.creators, p, tag))
+    put("lists.parquet", lambda p: _write_parquet(result.snapshots, p, tag))
+    for name, fig in report.make_figures(result.daily).items():
+
+        def save(p: Path, fig=fig) -> None:
+            with _atomic(p) as fh:
+                fig.savefig(fh, format="png", dpi=110)
+
+        put(name, save)
+    # write_s: the tables and figures (report.md and run.json take milliseconds)
+    timings = {**result.timings, "write_s": time.perf_counter() - t0}
+    meta = {**result.metadata, "timings": timings}
+    put(
+        "report.md",
+        lambda p: _write_text(report.render_report(result.scenario, meta, result.daily), p),
+    )
+    meta["outcomes"] = {
+        "tail_days": min(report.TAIL_DAYS, result.days),
+        "means": report.tail_means(result.daily),
+    }
+    meta["files"] = sorted([*files, "run.json"])
+    put("run.json", lambda p: _write_text(json.dumps(_jsonable(meta), indent=2) + "\n", p))
+    return dataclasses.replace(result, timings=timings, metadata=meta, out_dir=out, files=files)

@@ -1,0 +1,341 @@
+"""One run of the model (``sim.run``), its report (``sim.report``) and the ``run`` and
+``explain`` commands, run as a user would: a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sim import report
+from sim.cli import main
+from sim.run import DEFAULT_DAYS, RunResult, run_scenario, write_outputs
+from sim.scenario import Scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ROOT / "scenarios"
+BASELINE = SCENARIOS / "reported_2022.toml"
+FILES = (
+    "daily.parquet",
+    "creators.parquet",
+    "lists.parquet",
+    "run.json",
+    "report.md",
+    "fig_visibility.png",
+    "fig_workload.png",
+    "fig_commerce.png",
+)
+
+
+def creatorsim(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """Run the installed console script (or the module when not installed)."""
+    script = Path(sys.executable).parent / "creatorsim"
+    cmd = [str(script)] if script.exists() else [sys.executable, "-m", "sim.cli"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [*cmd, *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=120
+    )
+
+
+@cache
+def small_run(seed: int) -> RunResult:
+    return run_scenario(
+        Scenario.from_toml(BASELINE), seed=seed, days=25, creators=300, progress=False
+    )
+
+
+# -- run_scenario ----------------------------------------------------------------------------
+def test_same_seed_same_tables_different_seed_different():
+    a = small_run(3)
+    b = run_scenario(Scenario.from_toml(BASELINE), seed=3, days=25, creators=300, progress=False)
+    for name in ("daily", "creators", "snapshots"):
+        ta, tb = getattr(a, name), getattr(b, name)
+        assert list(ta) == list(tb) and ta
+        for key in ta:
+            np.testing.assert_array_equal(ta[key], tb[key], err_msg=f"{name}.{key}")
+    c = small_run(4)
+    for name in ("daily", "creators", "snapshots"):
+        ta, tc = getattr(a, name), getattr(c, name)
+        assert any(
+            ta[k].shape != tc[k].shape or not np.array_equal(ta[k], tc[k])
+            for k in ta
+            if k not in ("day", "creator_id", "category")
+        ), name
+
+
+def test_tables_have_one_row_per_day_creator_and_snapshot_days():
+    r = small_run(3)
+    assert r.days == 25 and r.n_creators == 300
+    assert np.array_equal(r.daily["day"], np.arange(25))
+    assert all(v.shape == (25,) for v in r.daily.values())
+    assert all(v.shape == (300,) for v in r.creators.values())
+    days = np.unique(r.snapshots["day"])
+    assert set(days) <= {6, 13, 20, 24} and 24 in days  # every 7 days, and the last day
+    assert r.snapshots["list"].dtype.kind == "U"
+    assert r.metadata["seed"] == 3 and r.metadata["scenario"]["name"] == "reported_2022"
+    assert r.metadata["scenario"]["hash"] == Scenario.from_toml(BASELINE).hash
+    assert r.files == {} and r.out_dir is None
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "needle"),
+    [
+        ({"seed": -1}, "seed = -1"),
+        ({"seed": 1, "days": 0}, "days = 0"),
+        ({"seed": 1, "creators": 9}, "creators = 9"),
+        ({"seed": 1, "snapshot_every": 0}, "snapshot_every = 0"),
+        ({"seed": 1.5}, "seed = 1.5"),
+    ],
+)
+def test_run_scenario_rejects_bad_arguments(kwargs, needle):
+    with pytest.raises(ValueError, match=needle):
+        run_scenario(Scenario(), progress=False, **kwargs)
+
+
+def test_a_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
+    def boom(*args, **kwargs):
+        raise OSError("disk full")
+
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "run.json").write_text("{}")  # an earlier run's
+    monkeypatch.setattr(report, "render_report", boom)
+    with pytest.raises(OSError, match="disk full"):
+        write_outputs(small_run(3), tmp_path / "out")
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert "run.json" not in names and "report.md" not in names  # run.json marks completion
+    assert not [n for n in names if n.endswith(".tmp") or n.startswith(".")]
+
+
+def test_tail_means_ignore_nan_and_use_the_last_days():
+    daily = {
+        "day": np.arange(40),
+        "x": np.r_[np.full(10, 100.0), np.arange(30.0)],
+        "y": np.r_[np.ones(39), np.nan],
+        "z": np.full(40, np.nan),
+    }
+    m = report.tail_means(daily, 30)
+    assert m["x"] == pytest.approx(14.5) and m["y"] == 1.0 and np.isnan(m["z"])
+    assert "day" not in m
+
+
+# -- creatorsim run --------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def cli_run(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
+    """One small run through the command line, in a fresh folder (default --out)."""
+    cwd = tmp_path_factory.mktemp("cwd")
+    r = creatorsim(
+        "run",
+        str(BASELINE),
+        "--seed",
+        "5",
+        "--creators",
+        "300",
+        "--days",
+        "20",
+        "--no-progress",
+        cwd=cwd,
+    )
+    return r, cwd / "out" / "reported_2022-seed5"
+
+
+def test_cli_run_writes_every_file(cli_run):
+    r, out = cli_run
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr
+    assert sorted(p.name for p in out.iterdir()) == sorted(FILES)  # no temporary files left
+    assert "report.md" in r.stdout and "mean of the last 20 days" in r.stdout
+    assert "Sample fulfilment rate" in r.stdout
+
+
+def test_cli_run_json_has_scenario_hash_seed_parameters_versions(cli_run):
+    _r, out = cli_run
+    meta = json.loads((out / "run.json").read_text())
+    sc = Scenario.from_toml(BASELINE)
+    assert meta["scenario"]["hash"] == sc.hash and meta["scenario"]["name"] == "reported_2022"
+    assert meta["scenario"]["path"] == str(BASELINE)
+    assert meta["seed"] == 5 and meta["days"] == 20 and meta["creators"] == 300
+    assert meta["parameters"] == sc.values()
+    assert meta["parameters"]["scoring.fulfilment.window_days"] == 17
+    v = meta["versions"]
+    assert {"creatorsim", "numpy", "mesa", "python"} <= set(v)
+    assert set(meta["timings"]) == {"init_s", "run_s", "write_s"}
+    assert meta["date"] and "fulfilment_rate" in meta["outcomes"]["means"]
+
+
+def test_cli_run_report_names_the_scenario_and_embeds_the_figures(cli_run):
+    _r, out = cli_run
+    text = (out / "report.md").read_text()
+    assert text.startswith("# reported_2022: seed 5")
+    assert Scenario.from_toml(BASELINE).description[:40] in text
+    for fig in ("fig_visibility.png", "fig_workload.png", "fig_commerce.png"):
+        assert f"]({fig})" in text
+        assert (out / fig).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "mean of the last 20 days" in text and "| Feed views: Gini |" in text
+    assert "assumed* are the model's guesses" in text
+
+
+def test_cli_run_parquet_tables_load_with_one_row_per_day_and_creator(cli_run):
+    import pyarrow.parquet as pq
+
+    _r, out = cli_run
+    table = pq.read_table(out / "daily.parquet")
+    assert table.schema.metadata[b"creatorsim.seed"] == b"5"
+    assert (
+        table.schema.metadata[b"creatorsim.scenario_hash"]
+        == Scenario.from_toml(BASELINE).hash.encode()
+    )
+    daily = table.to_pydict()
+    assert daily["day"] == list(range(20))
+    assert {"feed_gini", "workload_mean", "gmv", "fulfilment_rate"} <= set(daily)
+    creators = pq.read_table(out / "creators.parquet").to_pydict()
+    assert creators["creator_id"] == list(range(300))
+    lists = pq.read_table(out / "lists.parquet").to_pydict()
+    assert set(lists["day"]) <= {6, 13, 19} and 19 in lists["day"]
+    assert set(lists["list"]) == {"sales"}
+
+
+def test_report_lists_the_parameters_a_variant_changes():
+    sc = Scenario.from_toml(SCENARIOS / "window_30_days.toml")
+    meta = {"seed": 2, "days": 10, "creators": 50, "timings": {}}
+    daily = {"day": np.arange(10), "feed_gini": np.linspace(0, 1, 10)}
+    text = report.render_report(sc, meta, daily)
+    assert "| `scoring.fulfilment.window_days` | 30 | 17 | days | M10 |" in text
+    assert "mean of the last 10 days" in text and "| Feed views: Gini | 0.500 |" in text
+
+
+# -- creatorsim explain ----------------------------------------------------------------------
+def _line(stdout: str, key: str) -> str:
+    hits = [ln for ln in stdout.splitlines() if f" {key} " in f" {ln} "]
+    assert len(hits) == 1, (key, hits)
+    return hits[0]
+
+
+def test_explain_lists_every_parameter_with_provenance_and_marks():
+    r = creatorsim("explain", str(SCENARIOS / "window_30_days.toml"))
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert "window_30_days" in out and Scenario.from_toml(BASELINE).hash not in out
+    for key, *_rest in Scenario().parameters():
+        assert f" {key} " in out or out.count(f" {key}\n"), key
+    line = _line(out, "scoring.fulfilment.window_days")
+    assert line.startswith("*") and line.split()[2:6] == ["30", "17", "days", "M10"]
+    line = _line(out, "population.creators")
+    assert not line.startswith(("*", "=")) and "assumed: " in line
+    assert _line(out, "attention.coupling").split()[-1] == "M14"
+    assert "scoring.fulfilment.window_days" in out and "[scoring.fulfilment]" in out
+
+
+def test_explain_marks_the_keys_the_file_sets_to_their_default(capsys):
+    assert main(["explain", str(BASELINE)]) == 0
+    out = capsys.readouterr().out
+    assert _line(out, "scoring.fulfilment.window_days").startswith("=")
+    assert _line(out, "scoring.fulfilment.window_days").split()[2:4] == ["17", "17"]
+    assert not _line(out, "merchants.lists_used").startswith(("*", "="))
+    assert "the file sets 52, 0 of them away from the default" in out
+
+
+# -- scenario files --------------------------------------------------------------------------
+VARIANTS = {
+    "reported_2022": {},
+    "no_cooperation": {"merchants.lists_used": ["overall"], "scoring.overall.cooperation": 0.0},
+    "window_30_days": {"scoring.fulfilment.window_days": 30},
+    "feed_coupled": {"attention.coupling": 2.0},
+}
+
+
+@pytest.mark.parametrize("name", [*VARIANTS, "official_2024"])
+def test_scenario_files_load_with_a_name_and_description(name):
+    sc = Scenario.from_toml(SCENARIOS / f"{name}.toml")
+    assert sc.name == name and len(sc.description) > 40
+
+
+@pytest.mark.parametrize("name", list(VARIANTS))
+def test_variants_differ_from_the_2022_reading_only_where_they_say(name):
+    base = Scenario.from_toml(BASELINE).values()
+    values = Scenario.from_toml(SCENARIOS / f"{name}.toml").values()
+    assert {k: v for k, v in values.items() if base[k] != v} == VARIANTS[name]
+
+
+# -- bad input -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--seed", "-1"], "-1 is not allowed: use an integer >= 0"),
+        (["--seed", "x"], "'x' is not a seed"),
+        (["--seed", "1", "--days", "0"], "0 is not allowed: use an integer >= 1"),
+        (["--seed", "1", "--days", "1.5"], "'1.5' is not a number of days"),
+        (["--seed", "1", "--creators", "5"], "5 is not allowed: use an integer >= 10"),
+        (["--seed", "1", "--creators", "many"], "'many' is not a number of creators"),
+        ([], "the following arguments are required: --seed"),
+    ],
+)
+def test_run_bad_arguments_exit_2_with_the_reason(args, needle, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["run", str(BASELINE), *args])
+    assert exc.value.code == 2
+    assert needle in capsys.readouterr().err
+
+
+def test_run_help_states_the_default_days(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["run", "--help"])
+    assert exc.value.code == 0
+    assert f"default: {DEFAULT_DAYS}" in capsys.readouterr().out
+
+
+def test_run_bad_argument_as_a_subprocess_has_no_traceback():
+    r = creatorsim("run", str(BASELINE), "--seed", "1", "--creators", "3")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "argument --creators: 3 is not allowed: use an integer >= 10" in r.stderr
+
+
+BAD = """\
+[scenario]
+name = "bad"
+
+[population]
+creator = 100                    # unknown key (creators)
+entertainer_share = "many"       # wrong type
+
+[scoring.fulfilment]
+window_days = -4                 # out of range
+"""
+
+
+def _assert_every_problem(stderr: str, f: Path) -> None:
+    assert "Traceback" not in stderr and "3 problem(s)" in stderr
+    assert f"{f}: population.creator = 100: an unknown key" in stderr
+    assert "population.entertainer_share = 'many': a number" in stderr
+    assert "scoring.fulfilment.window_days = -4" in stderr
+
+
+def test_bad_scenario_file_exits_1_listing_every_problem(tmp_path):
+    f = tmp_path / "bad.toml"
+    f.write_text(BAD)
+    r = creatorsim("run", str(f), "--seed", "1", "--out", str(tmp_path / "out"))
+    assert r.returncode == 1, r.stderr
+    _assert_every_problem(r.stderr, f)
+    assert not (tmp_path / "out").exists()
+
+
+def test_run_out_must_be_a_folder(tmp_path, capsys):
+    f = tmp_path / "file"
+    f.write_text("")
+    assert main(["run", str(BASELINE), "--seed", "1", "--out", str(f), "--no-progress"]) == 1
+    assert "exists and is not a folder" in capsys.readouterr().err
+
+
+def test_explain_bad_or_missing_scenario_file_exits_1(tmp_path, capsys):
+    f = tmp_path / "bad.toml"
+    f.write_text(BAD)
+    assert main(["explain", str(f)]) == 1
+    _assert_every_problem(capsys.readouterr().err, f)
+    assert main(["explain", str(tmp_path / "nowhere.toml")]) == 1
+    err = capsys.readouterr().err
+    assert "nowhere.toml" in err and "an existing TOML file" in err
