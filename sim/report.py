@@ -46,7 +46,7 @@ KEY_OUTCOMES: tuple[tuple[str, str, str], ...] = (
     ("feed_top10_share", "Feed views: top-10% share", ".1%"),
     ("feed_entertainer_share", "Feed views: entertainers' share (M14)", ".1%"),
     ("list_exposure_gini", "List exposure: Gini", ".3f"),
-    ("list_top10_share", "List exposure: top-10% share", ".1%"),
+    ("list_top1_share", "List exposure: top-1% share", ".1%"),
     ("list_entertainer_share", "List exposure: entertainers' share", ".1%"),
     ("share_listed", "Creators on a list merchants use", ".2%"),
     ("share_eligible", "Creators eligible for the lists (M12)", ".1%"),
@@ -64,7 +64,7 @@ KEY_OUTCOMES: tuple[tuple[str, str, str], ...] = (
 SUMMARY_OUTCOMES = (
     "feed_gini",
     "feed_entertainer_share",
-    "list_top10_share",
+    "share_listed",
     "share_eligible",
     "workload_mean",
     "overload_share",
@@ -178,7 +178,7 @@ def figure_visibility(daily: Mapping[str, np.ndarray]) -> Figure:
         [
             ("feed_gini", "feed views: Gini"),
             ("feed_top10_share", "feed views: top-10% share"),
-            ("list_top10_share", "list exposure: top-10% share"),
+            ("list_top1_share", "list exposure: top-1% share"),
         ],
     )
     a.set_ylabel("concentration")
