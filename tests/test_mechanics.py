@@ -26,7 +26,7 @@ import numpy as np
 import pytest
 
 from scoring import ScoringPolicy, ScoringState, score_dataset
-from scoring.data import validate_tables
+from scoring.data import TABLES, validate_tables
 from scoring.engine import exclusion_names
 from scoring.rolling import COUNTERS, GROWTH_COUNTERS
 
@@ -38,21 +38,7 @@ TOL = 1e-9
 
 # --------------------------------------------------------------------------------- helpers
 
-_ACTIVITY = (
-    "day",
-    "creator_id",
-    "videos",
-    "livestreams",
-    "live_minutes",
-    "products_linked",
-    "views",
-    "watch_seconds",
-    "engagements",
-    "followers",
-    "product_views",
-    "orders",
-    "gmv",
-)
+_ACTIVITY = TABLES["activity"]
 
 
 def row(day: int, cid: str, *, followers: int = 5000, videos: int = 1, **counters) -> dict:

@@ -14,19 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scoring import LISTS, ScoringPolicy, score_dataset
-from scoring.data import validate_tables
+from scoring.data import TABLES, validate_tables
 
-COUNTS = (
-    "videos",
-    "livestreams",
-    "live_minutes",
-    "products_linked",
-    "views",
-    "watch_seconds",
-    "engagements",
-    "product_views",
-    "orders",
-)
+#: The activity counters of the data contract (every column but ids, levels and GMV).
+COUNTS = tuple(c for c in TABLES["activity"] if c not in ("day", "creator_id", "followers", "gmv"))
 POLICIES = {
     "minmax": ScoringPolicy(),
     "percentile": ScoringPolicy.from_mapping({"normalisation": "percentile"}),
