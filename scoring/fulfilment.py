@@ -108,7 +108,9 @@ class SampleBook:
     and features.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, incremental: bool = False) -> None:
+        self.incremental = incremental
+        self._cache: tuple | None = None
         self._samples = ColumnStore(
             {"creator": np.int64, "shipped": np.int64, "delivered": np.int64}
         )
@@ -184,7 +186,15 @@ class SampleBook:
         return (self._samples.version, self._features.version)
 
     def status(self, day: int, rule: FulfilmentRule) -> SampleStatus:
-        """Status of every sample as of the end of ``day`` under ``rule``."""
+        """Status of every sample as of the end of ``day`` under ``rule``.
+
+        With ``incremental`` set (the simulator sets it), a sample decided in an earlier call
+        is not evaluated again when days are asked in order under one rule, so the cost
+        follows the open samples, not the history. That is exact when no feature of a
+        decided sample is added or changed in a way that would change its decision, and when
+        no feature is added for a day already evaluated: true for a caller that features only
+        open samples and asks for yesterday's status before adding today's features.
+        """
         s = self._samples
         shipped, delivered = s["shipped"], s["delivered"]
         if rule.clock_start == "shipped":
@@ -192,16 +202,46 @@ class SampleBook:
         else:
             clock = np.where(delivered >= 0, delivered, shipped + rule.shipping_days)
         deadline = clock + rule.window_days + rule.extension_days
+        n = self.n_samples
+        cache = self._cache
+        if self.incremental and cache is not None and cache[0] == rule and cache[1] <= day:
+            old_status, old_decided = cache[2], cache[3]
+            status = np.full(n, PENDING, dtype=np.int8)
+            decided = np.full(n, -1, dtype=np.int64)
+            status[: old_status.size] = old_status
+            decided[: old_decided.size] = old_decided
+            open_ = np.ones(n, dtype=bool)
+            open_[: old_status.size] = (old_status == PENDING) | (old_status == NOT_SHIPPED)
+        else:
+            status = np.full(n, PENDING, dtype=np.int8)
+            decided = np.full(n, -1, dtype=np.int64)
+            open_ = np.ones(n, dtype=bool)
+        idx = np.flatnonzero(open_)
+        st, dd = self._evaluate(idx, open_, deadline, day, rule)
+        status[idx] = st
+        decided[idx] = dd
+        self._cache = (rule, day, status, decided)
+        return SampleStatus(day, status, decided, clock, deadline)
 
+    def _evaluate(
+        self, idx: np.ndarray, open_: np.ndarray, deadline: np.ndarray, day: int,
+        rule: FulfilmentRule,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(status, decided day) of the samples ``idx`` (``open_`` is their mask)."""
+        m = idx.size
+        local = np.full(self.n_samples, -1, dtype=np.int64)
+        local[idx] = np.arange(m)
         f = self._features
-        fs = f["sample"]
-        start, end, kind, minutes = f["start"], f["end"], f["kind"], f["minutes"]
-        dl = deadline[fs]
+        mine = open_[f["sample"]]
+        fs = local[f["sample"][mine]]
+        start, end = f["start"][mine], f["end"][mine]
+        kind, minutes = f["kind"][mine], f["minutes"][mine]
+        dl = deadline[idx][fs]
         known = start <= day
         is_video = kind == KIND_VIDEO
         r = rule.retention_days
         retained_by = start + r - 1  # the day a video completes its retention
-        # A video is a candidate if posted by the deadline (and, optionally, retained by it).
+        # A feature is a candidate if posted by the deadline (and, optionally, retained by it).
         candidate = known & (start <= dl)
         if rule.retention_must_end_in_window:
             candidate &= ~is_video | (retained_by <= dl)
@@ -211,28 +251,29 @@ class SampleBook:
         q_day = np.where(is_video, retained_by, start)
         # Encode (day, kind) so that the earliest decision wins and a video wins a tie.
         q_code = np.where(qualifies, q_day * 2 + kind, _NEVER)
-        best = np.full(self.n_samples, _NEVER, dtype=np.int64)
+        best = np.full(m, _NEVER, dtype=np.int64)
         np.minimum.at(best, fs, q_code)
         # A failing candidate stops being able to fulfil on the day it fails.
         fails = candidate & ~qualifies
         fail_day = np.where(is_video, end, start)
-        last_fail = np.full(self.n_samples, -1, dtype=np.int64)
+        last_fail = np.full(m, -1, dtype=np.int64)
         np.maximum.at(last_fail, fs[fails], fail_day[fails])
 
         fulfil_day = np.where(best < _NEVER, best // 2, _NEVER)
         fulfil_kind = best % 2
-        missed_day = np.maximum(deadline, last_fail)
-        status = np.full(self.n_samples, PENDING, dtype=np.int8)
-        decided = np.full(self.n_samples, -1, dtype=np.int64)
+        missed_day = np.maximum(deadline[idx], last_fail)
+        status = np.full(m, PENDING, dtype=np.int8)
+        decided = np.full(m, -1, dtype=np.int64)
         done = fulfil_day <= day
         status[done] = np.where(fulfil_kind[done] == KIND_LIVE, FULFILLED_LIVE, FULFILLED_VIDEO)
         decided[done] = fulfil_day[done]
         missed = (best >= _NEVER) & (missed_day <= day)
         status[missed] = MISSED
         decided[missed] = missed_day[missed]
-        status[shipped > day] = NOT_SHIPPED
-        decided[shipped > day] = -1
-        return SampleStatus(day, status, decided, clock, deadline)
+        not_shipped = self._samples["shipped"][idx] > day
+        status[not_shipped] = NOT_SHIPPED
+        decided[not_shipped] = -1
+        return status, decided
 
     def rates(
         self, st: SampleStatus, n_creators: int, rule: FulfilmentRule

@@ -179,7 +179,9 @@ class CreatorMarket(mesa.Model):
             book.take_down(down, day)
         # Which delivered, pending samples are featured today (M10).
         ledger = self.ledger
-        st = book.status(day, self.scenario.scoring.fulfilment)
+        # Status at the start of today (the end of yesterday): a sample due today can still
+        # be featured today.
+        st = book.status(day - 1, self.scenario.scoring.fulfilment)
         status, deadline = st.status, st.deadline_day
         delivered = book.delivered_day
         candidate = np.flatnonzero(

@@ -127,3 +127,15 @@ def test_followers_and_views_are_heavy_tailed_at_day_180():
 def test_outcomes_are_finite_and_positive(key):
     tail = outcome(BASE, 2)["tail"]
     assert np.isfinite(tail[key]) and tail[key] > 0
+
+
+def test_incremental_sample_status_equals_a_full_evaluation():
+    m = CreatorMarket(Scenario(), rng=3, n_creators=800)
+    m.run(60)
+    book, rule = m.state.samples, m.scenario.scoring.fulfilment
+    fast = book.status(m.day, rule)
+    book.incremental = False  # evaluate every sample again
+    full = book.status(m.day, rule)
+    assert (fast.status == MISSED).sum() > 0
+    np.testing.assert_array_equal(fast.status, full.status)
+    np.testing.assert_array_equal(fast.decided_day, full.decided_day)
