@@ -85,6 +85,9 @@ class CreatorMarket(mesa.Model):
             self.scenario.scoring,
             n_categories=k,
         )
+        # Samples are featured only while open and days come in order: decided samples need
+        # no re-evaluation (see SampleBook.status).
+        self.state.samples.incremental = True
         self.category_starts = self.state.groups.starts
         self.merchant_starts = np.searchsorted(self.merchants.category, np.arange(k + 1))
         self.category_price = np.bincount(
@@ -95,7 +98,8 @@ class CreatorMarket(mesa.Model):
             {"merchant": np.int64, "forget": np.bool_, "featured": np.bool_, "processed": np.bool_}
         )
         self.blocked = np.zeros(0, dtype=np.int64)  # merchant * n + creator, sorted
-        self.misses = np.zeros(0, dtype=np.int64)
+        self.miss_pairs = np.zeros(0, dtype=np.int64)  # sorted, merchant * n + creator
+        self.miss_counts = np.zeros(0, dtype=np.int64)  # missed samples per pair
         self.lists: dict = {}
         self.positions: dict[str, np.ndarray] = {}
         self.scores: WindowScores | None = None
@@ -277,10 +281,16 @@ class CreatorMarket(mesa.Model):
         missed = np.flatnonzero(decided & (st.status == MISSED))
         if missed.size:
             keys = led["merchant"][missed] * self.creators.n + self.state.samples.creator[missed]
-            self.misses = np.r_[self.misses, keys]
-            uniq, counts = np.unique(self.misses, return_counts=True)
+            new, new_counts = np.unique(keys, return_counts=True)
+            # Merge into the sorted pair keys and their miss counts (no re-sort of history).
+            pos = np.searchsorted(self.miss_pairs, new)
+            known = pos < self.miss_pairs.size
+            known[known] = self.miss_pairs[pos[known]] == new[known]
+            self.miss_counts[pos[known]] += new_counts[known]
+            self.miss_pairs = np.insert(self.miss_pairs, pos[~known], new[~known])
+            self.miss_counts = np.insert(self.miss_counts, pos[~known], new_counts[~known])
             limit = self.params.merchants.misses_before_blocking
-            self.blocked = uniq[counts >= limit]
+            self.blocked = self.miss_pairs[self.miss_counts >= limit]
         led["processed"][decided] = True
 
     # outcomes --------------------------------------------------------------------------
