@@ -149,7 +149,7 @@ class CreatorMarket(mesa.Model):
         req_m, req_c = stages.sample_requests(
             c.orientation, c.category, self.merchant_starts, params=self.params.creators, rng=crng
         )
-        ok = ~np.isin(req_m * c.n + req_c, self.blocked)
+        ok = ~stages.in_sorted(req_m * c.n + req_c, self.blocked)
         req_m, req_c = req_m[ok], req_c[ok]
         offer_m, offer_c = contacts.merchant[accepted], contacts.creator[accepted]
         left = np.floor(m.sample_tokens).astype(np.int64) - np.bincount(offer_m, minlength=m.m)

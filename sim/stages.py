@@ -25,6 +25,7 @@ __all__ = [
     "attention_market",
     "choose_features",
     "counts",
+    "in_sorted",
     "list_standing",
     "merchant_contacts",
     "plan_work",
@@ -54,6 +55,14 @@ def counts(
     if cap is not None:
         np.minimum(out, cap, out=out)
     return out
+
+
+def in_sorted(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
+    """Membership of ``keys`` in an ascending array, by binary search (no sort of the set)."""
+    if sorted_keys.size == 0:
+        return np.zeros(keys.shape, dtype=bool)
+    pos = np.minimum(np.searchsorted(sorted_keys, keys), sorted_keys.size - 1)
+    return sorted_keys[pos] == keys
 
 
 @dataclass(frozen=True)
@@ -126,7 +135,7 @@ def merchant_contacts(
         from_list[idx[~has]] = False
     keys = merchant * n_creators + creator
     keys, first = np.unique(keys, return_index=True)
-    keep = first[~np.isin(keys, blocked, assume_unique=True)]
+    keep = first[~in_sorted(keys, blocked)]
     keep.sort()
     ok = size[keep] > 0
     keep = keep[ok]

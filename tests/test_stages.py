@@ -223,3 +223,9 @@ def test_counts_have_poisson_mean_and_variance(lam):
 def test_counts_respect_their_cap():
     x = stages.counts(np.full(1000, 50.0), rng=rng(14), cap=np.full(1000, 40))
     assert x.max() <= 40
+
+
+def test_in_sorted_membership():
+    got = stages.in_sorted(np.array([5, 1, 9, 12, 0]), np.array([1, 5, 9]))
+    assert got.tolist() == [True, True, True, False, False]
+    assert not stages.in_sorted(np.array([3]), np.zeros(0, int)).any()
