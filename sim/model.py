@@ -120,7 +120,8 @@ class CreatorMarket(mesa.Model):
         self._creators_act(day)  # 2. M8-M11, M15: replies, sample features, the day's work
         self._attention(day)  # 3. M14, M16: views by quality, audience, luck, standing
         self._scoring(day)  # 4. M4-M13: the engine updates fulfilment, indices, lists
-        self._outcomes(day)  # visibility, workload, commerce (DESIGN.md "Outcomes")
+        self._burnout(day)  # 5. M15: overload and deadlines build stress; burnout
+        self._outcomes(day)  # visibility, workload, burnout, commerce (DESIGN.md "Outcomes")
         self.day = day
 
     # 1 ---------------------------------------------------------------------------------
@@ -196,8 +197,11 @@ class CreatorMarket(mesa.Model):
             & (deadline >= day)
         )
         who = book.creator[candidate]
+        burnt = c.burnt_days_left > 0
+        # A burnt-out creator counts as overloaded: half as likely to get to a sample.
+        load = np.where(burnt[who], np.maximum(c.workload[who], 2.0), c.workload[who])
         today = stages.choose_features(
-            c.procrastinator[who], c.workload[who], deadline[candidate] - day, params=p, rng=rng
+            c.procrastinator[who], load, deadline[candidate] - day, params=p, rng=rng
         )
         feat, who = candidate[today], who[today]
         live = (c.orientation[who] >= 0.5) & (rng.random(feat.size) < p.feature_by_live_share)
@@ -208,7 +212,10 @@ class CreatorMarket(mesa.Model):
         ).astype(np.float64)
         feature_videos = np.bincount(who[~live], minlength=c.n)
         feature_lives = np.bincount(who[live], minlength=c.n)
-        work = stages.plan_work(c, feature_videos, feature_lives, params=p, rng=rng)
+        capacity = c.capacity_hours * np.where(burnt, self.params.burnout.burnt_capacity, 1.0)
+        work = stages.plan_work(
+            c, feature_videos, feature_lives, params=p, rng=rng, capacity=capacity
+        )
         if feat.size:
             book.add_features(
                 feat,
@@ -218,7 +225,7 @@ class CreatorMarket(mesa.Model):
                 np.where(live, minutes, np.nan),
             )
             ledger["featured"][feat] = True
-        c.workload = work.hours / c.capacity_hours
+        c.workload = work.hours / np.maximum(capacity, 1e-9)
         self._work = work
         self._features_today = (feat, who)
 
@@ -293,6 +300,30 @@ class CreatorMarket(mesa.Model):
             self.blocked = self.miss_pairs[self.miss_counts >= limit]
         led["processed"][decided] = True
 
+    # 5 ---------------------------------------------------------------------------------
+    def _burnout(self, day: int) -> None:
+        c, b = self.creators, self.params.burnout
+        st = self.state.sample_status()
+        book = self.state.samples
+        open_ = (st.status == PENDING) & ~self.ledger["featured"] & ~self.ledger["forget"]
+        open_ &= book.delivered_day <= day
+        idx = np.flatnonzero(open_)
+        pressure = stages.deadline_pressure(
+            book.creator[idx], st.deadline_day[idx] - day, c.n, params=b
+        )
+        strain = stages.update_stress(
+            c.stress, c.high_days, c.burnt_days_left, c.workload, pressure, params=b
+        )
+        c.stress, c.high_days, c.burnt_days_left = (
+            strain.stress,
+            strain.high_days,
+            strain.burnt_days_left,
+        )
+        c.burnouts += strain.burnt_today
+        first = strain.burnt_today & (c.first_burnout_day < 0)
+        c.first_burnout_day[first] = day
+        self._today["burnouts_today"] = int(strain.burnt_today.sum())
+
     # outcomes --------------------------------------------------------------------------
     def _outcomes(self, day: int) -> None:
         c, work, out, s = self.creators, self._work, self._out, self.scores
@@ -308,9 +339,9 @@ class CreatorMarket(mesa.Model):
         views = out["views"].astype(np.float64)
         gmv = out["gmv_cents"] / 100.0
         ent = c.entertainer
-        top_followers = c.followers >= np.partition(c.followers, int(0.9 * (c.n - 1)))[
-            int(0.9 * (c.n - 1))
-        ]
+        top_followers = (
+            c.followers >= np.partition(c.followers, int(0.9 * (c.n - 1)))[int(0.9 * (c.n - 1))]
+        )
         prev = self._today.get("listed_ids")
         ids = np.flatnonzero(listed)
         turnover = 1.0 - jaccard(ids, prev) if prev is not None else np.nan
@@ -339,12 +370,22 @@ class CreatorMarket(mesa.Model):
             "list_top10_share": list_t10,
             "list_entertainer_share": group_share(list_exp, ent),
             "list_mean_orientation": float(np.average(c.orientation, weights=list_exp))
-            if list_exp.sum() > 0 else np.nan,
+            if list_exp.sum() > 0
+            else np.nan,
             "share_listed": float(listed.mean()),
             "share_eligible": float(s.eligible.mean()),
             "list_turnover": turnover,
             "workload_mean": float(c.workload.mean()),
             "overload_share": float((c.workload > 1.0).mean()),
+            "stressed_share": float((c.stress >= self.params.burnout.threshold).mean()),
+            "burnt_out_share": float((c.burnt_days_left > 0).mean()),
+            "burnt_out_share_sellers": float((c.burnt_days_left[~ent] > 0).mean())
+            if (~ent).any()
+            else np.nan,
+            "burnt_out_share_entertainers": float((c.burnt_days_left[ent] > 0).mean())
+            if ent.any()
+            else np.nan,
+            "stress_mean": float(c.stress.mean()),
             "fulfilled_today": int(today_f.sum()),
             "missed_today": int(today_m.sum()),
             "last_minute_share": float(last_minute.sum() / today_f.sum())
@@ -434,4 +475,7 @@ class CreatorMarket(mesa.Model):
             "samples_received": np.bincount(who, minlength=n),
             "samples_fulfilled": fulfilled,
             "samples_missed": missed,
+            "stress_end": c.stress,
+            "burnouts": c.burnouts,
+            "first_burnout_day": c.first_burnout_day,
         }

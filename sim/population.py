@@ -29,6 +29,11 @@ class Creators:
     procrastinator: np.ndarray  # bool: features samples near the deadline
     views_per_piece: np.ndarray  # float64: yesterday's views per piece (social proof)
     workload: np.ndarray  # float64: yesterday's work / capacity
+    stress: np.ndarray  # float64 (M15, sim.stages.update_stress)
+    high_days: np.ndarray  # int64: days in a row at or above the stress threshold
+    burnt_days_left: np.ndarray  # int64: > 0 while burnt out
+    burnouts: np.ndarray  # int64: burnouts so far
+    first_burnout_day: np.ndarray  # int64: -1 if never
 
     @property
     def n(self) -> int:
@@ -83,6 +88,11 @@ def init_creators(p: ModelParams, n: int, *, rng: np.random.Generator) -> Creato
         procrastinator=procrastinator,
         views_per_piece=np.zeros(n),
         workload=np.zeros(n),
+        stress=np.zeros(n),
+        high_days=np.zeros(n, dtype=np.int64),
+        burnt_days_left=np.zeros(n, dtype=np.int64),
+        burnouts=np.zeros(n, dtype=np.int64),
+        first_burnout_day=np.full(n, -1, dtype=np.int64),
     )
 
 

@@ -12,6 +12,7 @@ description = "..."
 [creators]        # how creators behave
 [merchants]       # how merchants choose creators and ship samples
 [attention]       # how views are shared out
+[burnout]         # stress and burnout
 [scoring]         # the ScoringPolicy (scoring.policy)
 ```
 
@@ -34,6 +35,7 @@ from scoring.policy import LISTS, WINDOW_DAYS, ScoringPolicy
 
 __all__ = [
     "AttentionParams",
+    "BurnoutParams",
     "CreatorParams",
     "MerchantParams",
     "ModelParams",
@@ -64,7 +66,11 @@ class PopulationParams:
         doc="product categories, each with its own lists (M4 names beauty and baby)",
     )
     creators_per_merchant: float = param(
-        20.0, unit="creators", source="assumed", low=1.0, high=1e6,
+        20.0,
+        unit="creators",
+        source="assumed",
+        low=1.0,
+        high=1e6,
         doc="creators per merchant; each category gets max(1, round(its creators / this)) "
         "merchants, so runs of different sizes keep the same market ratio",
         reason="not reported; enough merchants that list positions matter",
@@ -559,6 +565,93 @@ class AttentionParams:
 
 
 @dataclass(frozen=True)
+class BurnoutParams:
+    """Stress and burnout (M15): what sustained overload and deadlines do to a creator.
+
+    Each day ``stress <- max(0, stress + overload_gain * (load - 1)+ + deadline_gain *
+    pressure - recovery * (1 - load)+)``, where load is the day's work over capacity and
+    pressure sums ``1 / days_left`` over the creator's pending samples due within
+    ``reminder_days``. A creator whose stress has been at or above ``threshold`` for
+    ``burnout_days`` days in a row burns out: for ``recovery_days`` its capacity is multiplied
+    by ``burnt_capacity``, it answers more slowly (its load is measured against the lower
+    capacity) and is half as likely to get to a pending sample; its stress then restarts at 0.
+    """
+
+    overload_gain: float = param(
+        0.5,
+        unit="stress per unit overload",
+        source="assumed",
+        low=0.0,
+        high=100.0,
+        doc="stress added per day per unit of work above capacity",
+        reason="two days at 200% load reach the threshold; a loose guess",
+    )
+    deadline_gain: float = param(
+        0.1,
+        unit="stress per 1/day",
+        source="O2",
+        low=0.0,
+        high=100.0,
+        doc="stress from pending samples near their deadline (O2 sends reminders 3 and 1 "
+        "days before; the gain itself is assumed)",
+    )
+    reminder_days: int = param(
+        3,
+        unit="days",
+        source="O2",
+        low=0,
+        high=60,
+        doc="pending samples due within this many days add deadline stress (O2 reminders)",
+    )
+    recovery: float = param(
+        0.3,
+        unit="stress per unit slack",
+        source="assumed",
+        low=0.0,
+        high=100.0,
+        doc="stress removed per day per unit of capacity left unused (a rest day removes it "
+        "all at once)",
+        reason="a day off undoes a hard day or so",
+    )
+    threshold: float = param(
+        1.0,
+        unit="stress",
+        source="assumed",
+        low=0.01,
+        high=1000.0,
+        doc="stress at which a creator counts as stressed",
+        reason="the scale's unit",
+    )
+    burnout_days: int = param(
+        3,
+        unit="days",
+        source="assumed",
+        low=1,
+        high=365,
+        doc="days in a row at or above the threshold that make a burnout",
+        reason="sustained, not momentary, strain",
+    )
+    recovery_days: int = param(
+        14,
+        unit="days",
+        source="assumed",
+        low=1,
+        high=365,
+        doc="days a burnout lasts",
+        reason="a fortnight off-peak",
+    )
+    burnt_capacity: float = param(
+        0.5,
+        unit="share",
+        source="assumed",
+        low=0.0,
+        high=1.0,
+        doc="capacity during a burnout, as a share of normal capacity",
+        reason="half speed while recovering",
+    )
+
+
+@dataclass(frozen=True)
 class ModelParams:
     """All parameters of the agent-based model (the scoring policy is separate)."""
 
@@ -566,12 +659,13 @@ class ModelParams:
     creators: CreatorParams = CreatorParams()
     merchants: MerchantParams = MerchantParams()
     attention: AttentionParams = AttentionParams()
+    burnout: BurnoutParams = BurnoutParams()
 
     def problems(self) -> list[tuple[str, Any, str]]:
         return []
 
 
-_SECTIONS = ("population", "creators", "merchants", "attention")
+_SECTIONS = ("population", "creators", "merchants", "attention", "burnout")
 _TOP = ("scenario", *_SECTIONS, "scoring")
 
 

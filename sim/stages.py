@@ -15,22 +15,25 @@ import numpy as np
 from scoring.ranking import RankedList
 
 from .population import Creators, Merchants
-from .scenario import AttentionParams, CreatorParams, MerchantParams
+from .scenario import AttentionParams, BurnoutParams, CreatorParams, MerchantParams
 
 __all__ = [
     "Contacts",
+    "Strain",
     "Work",
     "accept_offers",
     "answer_messages",
     "attention_market",
     "choose_features",
     "counts",
+    "deadline_pressure",
     "in_sorted",
     "list_standing",
     "merchant_contacts",
     "plan_work",
     "sample_requests",
     "take_downs",
+    "update_stress",
 ]
 
 MAX_DAILY_VIEWS = np.iinfo(np.int32).max  # the engine's per-day limit of a counter
@@ -215,18 +218,21 @@ def plan_work(
     *,
     params: CreatorParams,
     rng: np.random.Generator,
+    capacity: np.ndarray | None = None,
 ) -> Work:
     """Stage 2 (M7.4, M15): the day's videos, livestreams and products within capacity.
 
     A creator plans ``effort_share * capacity`` hours (lognormal day-to-day noise, sd 0.3),
     spends ``live_share_of_sellers * orientation`` of it livestreaming (in lives of
     ``live_minutes_mean``, each minute costing ``live_overhead`` minutes) and the rest on
-    videos (``video_hours`` each). Videos made to feature samples come on top of the plan, and
-    a creator featuring a sample live goes live at least once. A video links products with
-    probability ``orientation``; sample videos always do.
+    videos (``video_hours`` each); ``capacity`` overrides the creators' own (burnout). Videos
+    made to feature samples come on top of the plan, and a creator featuring a sample live
+    goes live at least once. A video links products with probability ``orientation``; sample
+    videos always do.
     """
     n = c.n
-    hours = params.effort_share * c.capacity_hours * rng.lognormal(-0.045, 0.3, n)
+    cap = c.capacity_hours if capacity is None else capacity  # lower while burnt out
+    hours = params.effort_share * cap * rng.lognormal(-0.045, 0.3, n)
     live_share = params.live_share_of_sellers * c.orientation
     live_hours = hours * live_share
     lives = rng.poisson(live_hours * 60.0 / (params.live_minutes_mean * params.live_overhead))
@@ -337,3 +343,61 @@ def attention_market(
         "new_followers": new_followers,
         "lost_followers": lost,
     }
+
+
+def deadline_pressure(
+    creator: np.ndarray, days_left: np.ndarray, n: int, *, params: BurnoutParams
+) -> np.ndarray:
+    """Stage 5 (M10, O2, M15): deadline pressure per creator, (n,).
+
+    Sums ``1 / max(days_left, 1)`` over the creator's pending, delivered samples due within
+    ``reminder_days`` (O2 reminds creators 3 and 1 days before the deadline).
+    """
+    near = (days_left >= 0) & (days_left <= params.reminder_days)
+    w = 1.0 / np.maximum(days_left[near], 1)
+    return np.bincount(creator[near], weights=w, minlength=n)
+
+
+@dataclass(frozen=True)
+class Strain:
+    """Stress state after a day, (n,) arrays."""
+
+    stress: np.ndarray
+    high_days: np.ndarray  # days in a row at or above the threshold
+    burnt_days_left: np.ndarray  # > 0 while burnt out
+    burnt_today: np.ndarray  # bool: a burnout began today
+
+
+def update_stress(
+    stress: np.ndarray,
+    high_days: np.ndarray,
+    burnt_days_left: np.ndarray,
+    load: np.ndarray,
+    pressure: np.ndarray,
+    *,
+    params: BurnoutParams,
+) -> Strain:
+    """Stage 5 (M15): stress builds with overload and deadlines, rest lowers it.
+
+    ``stress' = max(0, stress + overload_gain (load - 1)+ + deadline_gain pressure -
+    recovery (1 - load)+)``, and 0 after a rest day (load 0). A creator not already burnt out
+    whose stress has been at or above ``threshold`` for ``burnout_days`` days in a row burns out
+    that day: ``burnt_days_left`` becomes ``recovery_days`` and stress restarts at 0. Under a
+    constant load L > 1 with no deadlines, stress first reaches the threshold on day
+    k = ceil(threshold / (overload_gain (L - 1))) and the burnout comes on day
+    k + burnout_days - 1 (days counted from 1).
+    """
+    over = np.maximum(load - 1.0, 0.0)
+    slack = np.maximum(1.0 - load, 0.0)
+    s = stress + params.overload_gain * over + params.deadline_gain * pressure
+    s -= params.recovery * slack
+    s = np.where(load <= 0.0, 0.0, np.maximum(s, 0.0))
+    burning = burnt_days_left > 0
+    left = np.maximum(burnt_days_left - 1, 0)
+    high = (s >= params.threshold) & ~burning
+    days = np.where(high, high_days + 1, 0)
+    burnt_today = days >= params.burnout_days
+    left = np.where(burnt_today, params.recovery_days, left)
+    s = np.where(burnt_today, 0.0, s)
+    days = np.where(burnt_today, 0, days)
+    return Strain(s, days, left, burnt_today)

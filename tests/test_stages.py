@@ -128,7 +128,9 @@ def _creators(n: int, orientation: float = 1.0, capacity: float = 4.0) -> Creato
         creator_id=np.arange(n), category=np.zeros(n, int), followers=np.full(n, 1000),
         quality=np.full(n, 0.5), skill=np.full(n, 0.5), orientation=np.full(n, orientation),
         capacity_hours=np.full(n, capacity), procrastinator=np.zeros(n, bool),
-        views_per_piece=np.zeros(n), workload=np.zeros(n),
+        views_per_piece=np.zeros(n), workload=np.zeros(n), stress=np.zeros(n),
+        high_days=np.zeros(n, int), burnt_days_left=np.zeros(n, int), burnouts=np.zeros(n, int),
+        first_burnout_day=np.full(n, -1),
     )
 
 
@@ -229,3 +231,51 @@ def test_in_sorted_membership():
     got = stages.in_sorted(np.array([5, 1, 9, 12, 0]), np.array([1, 5, 9]))
     assert got.tolist() == [True, True, True, False, False]
     assert not stages.in_sorted(np.array([3]), np.zeros(0, int)).any()
+
+
+# -- burnout (M15) -------------------------------------------------------------------------
+def _run_stress(loads, pressure=0.0, **kw):
+    from sim.scenario import BurnoutParams
+
+    p = BurnoutParams(**kw)
+    s, h, left = np.zeros(1), np.zeros(1, int), np.zeros(1, int)
+    out = []
+    for load in loads:
+        st = stages.update_stress(s, h, left, np.array([load]), np.array([pressure]), params=p)
+        s, h, left = st.stress, st.high_days, st.burnt_days_left
+        out.append((float(s[0]), int(h[0]), int(left[0]), bool(st.burnt_today[0])))
+    return out
+
+
+def test_over_capacity_burns_out_on_the_documented_day():
+    # load 2, gain 0.5: stress 0.5, 1.0, 1.5, 2.0; at the threshold (1.0) from day 2, so with
+    # burnout_days 3 the burnout comes on day 2 + 3 - 1 = 4 and stress restarts at 0
+    out = _run_stress([2.0] * 5, overload_gain=0.5, threshold=1.0, burnout_days=3,
+                      recovery_days=14)
+    assert [o[0] for o in out[:3]] == [0.5, 1.0, 1.5]
+    assert [o[3] for o in out] == [False, False, False, True, False]
+    assert out[3][2] == 14 and out[3][0] == 0.0
+    assert out[4][2] == 13  # recovering: one day less
+    # a lighter load (1.25) needs ceil(1 / 0.125) = 8 days to the threshold: burnout on day 10
+    out = _run_stress([1.25] * 10, overload_gain=0.5, threshold=1.0, burnout_days=3)
+    assert [i + 1 for i, o in enumerate(out) if o[3]] == [10]
+
+
+def test_rest_and_slack_bring_stress_down():
+    out = _run_stress([2.0, 2.0, 0.0], overload_gain=0.5, burnout_days=5)
+    assert out[1][0] == 1.0 and out[2][0] == 0.0 and out[2][1] == 0  # a rest day resets
+    out = _run_stress([2.0, 2.0, 0.5], overload_gain=0.5, recovery=0.3, burnout_days=5)
+    assert out[2][0] == pytest.approx(1.0 - 0.3 * 0.5)  # half the capacity unused
+
+
+def test_deadline_pressure_adds_stress_near_deadlines():
+    from sim.scenario import BurnoutParams
+
+    p = BurnoutParams(reminder_days=3)
+    creator = np.array([0, 0, 1, 1, 2])
+    days_left = np.array([1, 3, 0, 4, 2])
+    got = stages.deadline_pressure(creator, days_left, 4, params=p)
+    # creator 0: 1/1 + 1/3; creator 1: due today counts as 1/1, 4 days out is not yet near
+    assert got.tolist() == pytest.approx([1 + 1 / 3, 1.0, 0.5, 0.0])
+    out = _run_stress([1.0, 1.0], pressure=2.0, deadline_gain=0.1)
+    assert out[1][0] == pytest.approx(0.4)
