@@ -53,6 +53,7 @@ KEY_OUTCOMES: tuple[tuple[str, str, str], ...] = (
     ("list_turnover", "List turnover from one day to the next", ".1%"),
     ("workload_mean", "Workload (hours / capacity), mean", ".2f"),
     ("overload_share", "Creators working above capacity (M15)", ".1%"),
+    ("burnt_out_share", "Creators burnt out (M15)", ".1%"),
     ("last_minute_share", "Samples fulfilled in their last days", ".1%"),
     ("fulfilment_rate", "Sample fulfilment rate, since day 0 (M10, M11)", ".1%"),
     ("gmv", "GMV per day", ",.0f"),
@@ -197,7 +198,7 @@ def figure_visibility(daily: Mapping[str, np.ndarray]) -> Figure:
 
 
 def figure_workload(daily: Mapping[str, np.ndarray]) -> Figure:
-    """Mean workload; shares overloaded and fulfilling samples at the last minute (M15)."""
+    """Mean workload; shares overloaded, stressed, burnt out, fulfilling samples late (M15)."""
     fig, (a, b) = _figure(FIGURES["fig_workload.png"], 2)
     _series(a, daily, [("workload_mean", "mean workload (hours / capacity)")])
     a.axhline(1.0, color="grey", lw=0.8, ls="--")
@@ -208,6 +209,8 @@ def figure_workload(daily: Mapping[str, np.ndarray]) -> Figure:
         daily,
         [
             ("overload_share", "creators above capacity"),
+            ("stressed_share", "creators stressed"),
+            ("burnt_out_share", "creators burnt out"),
             ("last_minute_share", "samples fulfilled in their last days"),
         ],
     )
