@@ -21,7 +21,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-STAGES = ("_merchants_act", "_creators_act", "_attention", "_scoring", "_burnout", "_outcomes")
+STAGES = (
+    "_merchants_act", "_creators_act", "_attention", "_scoring", "_burnout", "_outcomes", "_adapt",
+)
 
 
 def one(n: int, days: int, seed: int) -> dict:

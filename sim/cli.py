@@ -125,19 +125,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     r.add_argument("scenario", metavar="SCENARIO", help="scenario TOML file (see scenarios/)")
     r.add_argument(
-        "--seed", type=_int_at_least(0, "a seed"), required=True, metavar="S",
+        "--seed",
+        type=_int_at_least(0, "a seed"),
+        required=True,
+        metavar="S",
         help="random seed (an integer >= 0); one seed fixes the whole run",
     )
     r.add_argument(
-        "--days", type=_int_at_least(1, "a number of days"), metavar="D",
+        "--days",
+        type=_int_at_least(1, "a number of days"),
+        metavar="D",
         help="days to simulate (default: 180, sim.run.DEFAULT_DAYS)",
     )
     r.add_argument(
-        "--creators", type=_int_at_least(10, "a number of creators"), metavar="N",
+        "--creators",
+        type=_int_at_least(10, "a number of creators"),
+        metavar="N",
         help="creators at the start (default: the scenario's population.creators)",
     )
     r.add_argument(
-        "--out", metavar="DIR",
+        "--out",
+        metavar="DIR",
         help="folder for the outputs (default: out/<scenario name>-seed<S>)",
     )
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -246,8 +254,9 @@ def _explain(args: argparse.Namespace) -> int:
     rows = []
     for key, value, default, info, was_set in scenario.parameters():
         mark = ("*" if value != default else "=") if was_set else ""
-        rows.append((mark, key, fmt_value(value), fmt_value(default), info.unit,
-                     provenance(info), info.doc))
+        rows.append(
+            (mark, key, fmt_value(value), fmt_value(default), info.unit, provenance(info), info.doc)
+        )
     print(f"scenario {scenario.name} ({args.scenario})")
     if scenario.description:
         print(scenario.description)

@@ -31,7 +31,14 @@ from .scenario import Scenario
 __all__ = ["LAST_DAYS", "STREAMS", "CreatorMarket"]
 
 #: Named random streams, spawned in this order from the model's root generator.
-STREAMS = ("init_creators", "init_merchants", "merchants", "creators", "attention")
+STREAMS = (
+    "init_creators",
+    "init_merchants",
+    "merchants",
+    "creators",
+    "attention",
+    "adaptation",
+)
 #: A fulfilment decided in the last this-many days before the deadline counts as last-minute.
 LAST_DAYS = 2
 
@@ -109,6 +116,7 @@ class CreatorMarket(mesa.Model):
         self.totals = {
             key: np.zeros(n) for key in ("views", "gmv", "list_exposure", "days_listed", "workload")
         }
+        self._period = {key: np.zeros(n) for key in ("gmv", "list_exposure", "hours")}
         self._work: stages.Work | None = None
         self._today: dict[str, np.ndarray] = {}
 
@@ -122,6 +130,7 @@ class CreatorMarket(mesa.Model):
         self._scoring(day)  # 4. M4-M13: the engine updates fulfilment, indices, lists
         self._burnout(day)  # 5. M15: overload and deadlines build stress; burnout
         self._outcomes(day)  # visibility, workload, burnout, commerce (DESIGN.md "Outcomes")
+        self._adapt(day)  # 6. creators imitate better-paid peers' effort every few weeks
         self.day = day
 
     # 1 ---------------------------------------------------------------------------------
@@ -145,7 +154,9 @@ class CreatorMarket(mesa.Model):
         )
         self.state.messages.add_messages(contacts.creator, sent, replied)
         accepted = stages.accept_offers(
-            c.orientation[contacts.creator], params=self.params.creators, rng=crng
+            c.orientation[contacts.creator] * c.uptake[contacts.creator],
+            params=self.params.creators,
+            rng=crng,
         )
         req_m, req_c = stages.sample_requests(
             c.orientation, c.category, self.merchant_starts, params=self.params.creators, rng=crng
@@ -213,8 +224,9 @@ class CreatorMarket(mesa.Model):
         feature_videos = np.bincount(who[~live], minlength=c.n)
         feature_lives = np.bincount(who[live], minlength=c.n)
         capacity = c.capacity_hours * np.where(burnt, self.params.burnout.burnt_capacity, 1.0)
+        # Effort (adapted every few weeks) scales the hours planned, not the capacity.
         work = stages.plan_work(
-            c, feature_videos, feature_lives, params=p, rng=rng, capacity=capacity
+            c, feature_videos, feature_lives, params=p, rng=rng, capacity=capacity * c.effort
         )
         if feat.size:
             book.add_features(
@@ -324,6 +336,30 @@ class CreatorMarket(mesa.Model):
         c.first_burnout_day[first] = day
         self._today["burnouts_today"] = int(strain.burnt_today.sum())
 
+    # 6 ---------------------------------------------------------------------------------
+    def _adapt(self, day: int) -> None:
+        a, c = self.params.adaptation, self.creators
+        per = self._period
+        if (day + 1) % a.every_days or (a.imitation == 0 and a.noise == 0):
+            return
+        payoff = (
+            self.params.merchants.commission * per["gmv"]
+            + a.list_value * per["list_exposure"]
+            - a.effort_cost * per["hours"] * (1.0 + a.stress_cost * c.stress)
+        )
+        new = stages.imitate(
+            {"effort": c.effort, "uptake": c.uptake},
+            payoff,
+            self.category_starts,
+            c.category,
+            params=a,
+            rng=self.streams["adaptation"],
+        )
+        c.effort = np.clip(new["effort"], 0.1, a.max_effort)
+        c.uptake = np.clip(new["uptake"], 0.0, 2.0)
+        for v in per.values():
+            v[:] = 0.0
+
     # outcomes --------------------------------------------------------------------------
     def _outcomes(self, day: int) -> None:
         c, work, out, s = self.creators, self._work, self._out, self.scores
@@ -386,6 +422,9 @@ class CreatorMarket(mesa.Model):
             if ent.any()
             else np.nan,
             "stress_mean": float(c.stress.mean()),
+            "effort_mean": float(c.effort.mean()),
+            "effort_mean_sellers": float(c.effort[~ent].mean()) if (~ent).any() else np.nan,
+            "uptake_mean": float(c.uptake.mean()),
             "fulfilled_today": int(today_f.sum()),
             "missed_today": int(today_m.sum()),
             "last_minute_share": float(last_minute.sum() / today_f.sum())
@@ -411,6 +450,10 @@ class CreatorMarket(mesa.Model):
         t["list_exposure"] += list_exp
         t["days_listed"] += listed
         t["workload"] += c.workload
+        per = self._period
+        per["gmv"] += gmv
+        per["list_exposure"] += list_exp
+        per["hours"] += work.hours
         del work
 
     # results ---------------------------------------------------------------------------
@@ -478,4 +521,6 @@ class CreatorMarket(mesa.Model):
             "stress_end": c.stress,
             "burnouts": c.burnouts,
             "first_burnout_day": c.first_burnout_day,
+            "effort_end": c.effort,
+            "uptake_end": c.uptake,
         }

@@ -34,6 +34,8 @@ class Creators:
     burnt_days_left: np.ndarray  # int64: > 0 while burnt out
     burnouts: np.ndarray  # int64: burnouts so far
     first_burnout_day: np.ndarray  # int64: -1 if never
+    effort: np.ndarray  # float64: multiplier of planned hours (adaptation)
+    uptake: np.ndarray  # float64: multiplier of the chance to accept a sample (adaptation)
 
     @property
     def n(self) -> int:
@@ -93,6 +95,8 @@ def init_creators(p: ModelParams, n: int, *, rng: np.random.Generator) -> Creato
         burnt_days_left=np.zeros(n, dtype=np.int64),
         burnouts=np.zeros(n, dtype=np.int64),
         first_burnout_day=np.full(n, -1, dtype=np.int64),
+        effort=np.ones(n),
+        uptake=np.ones(n),
     )
 
 

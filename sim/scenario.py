@@ -13,6 +13,7 @@ description = "..."
 [merchants]       # how merchants choose creators and ship samples
 [attention]       # how views are shared out
 [burnout]         # stress and burnout
+[adaptation]      # how creators adjust their effort
 [scoring]         # the ScoringPolicy (scoring.policy)
 ```
 
@@ -34,6 +35,7 @@ from scoring.params import ConfigError, ParamInfo, Problem, build, describe, par
 from scoring.policy import LISTS, WINDOW_DAYS, ScoringPolicy
 
 __all__ = [
+    "AdaptationParams",
     "AttentionParams",
     "BurnoutParams",
     "CreatorParams",
@@ -652,6 +654,83 @@ class BurnoutParams:
 
 
 @dataclass(frozen=True)
+class AdaptationParams:
+    """How creators adjust their effort over weeks (imitation of better-paid peers).
+
+    Every ``every_days`` days each creator compares its payoff over the period with that of a
+    random peer of its category: payoff = commission x GMV + ``list_value`` x list exposure -
+    ``effort_cost`` x hours x (1 + ``stress_cost`` x stress). If the peer did better, the
+    creator moves its effort level and sample uptake a share ``imitation`` of the way toward
+    the peer's (pairwise proportional imitation, Schlag 1998, J. Econ. Theory 78:130-156), plus
+    noise. Effort scales the hours a creator plans; uptake scales its chance to accept a sample.
+    """
+
+    every_days: int = param(
+        14,
+        unit="days",
+        source="assumed",
+        low=1,
+        high=365,
+        doc="days between adjustments (0 effort change in between)",
+        reason="creators review what works every couple of weeks",
+    )
+    imitation: float = param(
+        0.3,
+        unit="share",
+        source="assumed",
+        low=0.0,
+        high=1.0,
+        doc="share of the gap to a better-paid peer closed at each adjustment (0 = no adaptation)",
+        reason="partial, cautious imitation",
+    )
+    noise: float = param(
+        0.05,
+        unit="sd",
+        source="assumed",
+        low=0.0,
+        high=2.0,
+        doc="random exploration added to effort and uptake at each adjustment",
+        reason="small experiments",
+    )
+    list_value: float = param(
+        0.05,
+        unit="currency per list-exposure unit",
+        source="assumed",
+        low=0.0,
+        high=1e6,
+        doc="what a unit of list exposure (merchant attention) is worth to a creator",
+        reason="list standing brings offers and samples; its money value is unknown",
+    )
+    effort_cost: float = param(
+        2.0,
+        unit="currency per hour",
+        source="assumed",
+        low=0.0,
+        high=1e6,
+        doc="what an hour of work costs the creator",
+        reason="a low reservation wage",
+    )
+    stress_cost: float = param(
+        1.0,
+        unit="per stress unit",
+        source="assumed",
+        low=0.0,
+        high=100.0,
+        doc="how much more an hour costs per unit of stress",
+        reason="strain makes work dearer",
+    )
+    max_effort: float = param(
+        2.5,
+        unit="x",
+        source="assumed",
+        low=1.0,
+        high=10.0,
+        doc="largest effort multiplier a creator can reach",
+        reason="a day has limits",
+    )
+
+
+@dataclass(frozen=True)
 class ModelParams:
     """All parameters of the agent-based model (the scoring policy is separate)."""
 
@@ -660,12 +739,13 @@ class ModelParams:
     merchants: MerchantParams = MerchantParams()
     attention: AttentionParams = AttentionParams()
     burnout: BurnoutParams = BurnoutParams()
+    adaptation: AdaptationParams = AdaptationParams()
 
     def problems(self) -> list[tuple[str, Any, str]]:
         return []
 
 
-_SECTIONS = ("population", "creators", "merchants", "attention", "burnout")
+_SECTIONS = ("population", "creators", "merchants", "attention", "burnout", "adaptation")
 _TOP = ("scenario", *_SECTIONS, "scoring")
 
 

@@ -15,7 +15,13 @@ import numpy as np
 from scoring.ranking import RankedList
 
 from .population import Creators, Merchants
-from .scenario import AttentionParams, BurnoutParams, CreatorParams, MerchantParams
+from .scenario import (
+    AdaptationParams,
+    AttentionParams,
+    BurnoutParams,
+    CreatorParams,
+    MerchantParams,
+)
 
 __all__ = [
     "Contacts",
@@ -27,6 +33,7 @@ __all__ = [
     "choose_features",
     "counts",
     "deadline_pressure",
+    "imitate",
     "in_sorted",
     "list_standing",
     "merchant_contacts",
@@ -401,3 +408,30 @@ def update_stress(
     s = np.where(burnt_today, 0.0, s)
     days = np.where(burnt_today, 0, days)
     return Strain(s, days, left, burnt_today)
+
+
+def imitate(
+    traits: dict[str, np.ndarray],
+    payoff: np.ndarray,
+    category_starts: np.ndarray,
+    category: np.ndarray,
+    *,
+    params: AdaptationParams,
+    rng: np.random.Generator,
+) -> dict[str, np.ndarray]:
+    """Stage 5 (M15): pairwise imitation of a better-paid peer of the same category.
+
+    Each creator draws a uniform peer in its category; where the peer's ``payoff`` is higher,
+    every trait moves ``imitation`` of the way to the peer's value. Gaussian noise (sd
+    ``noise``) is added to every trait. Returns the new traits (unclipped).
+    """
+    n = payoff.size
+    lo, hi = category_starts[category], category_starts[category + 1]
+    peer = lo + np.floor(rng.random(n) * (hi - lo)).astype(np.int64)
+    better = payoff[peer] > payoff
+    step = np.where(better, params.imitation, 0.0)
+    out = {}
+    for name, x in traits.items():
+        moved = x + step * (x[peer] - x)
+        out[name] = moved + rng.normal(0.0, params.noise, n) if params.noise > 0 else moved
+    return out

@@ -130,7 +130,7 @@ def _creators(n: int, orientation: float = 1.0, capacity: float = 4.0) -> Creato
         capacity_hours=np.full(n, capacity), procrastinator=np.zeros(n, bool),
         views_per_piece=np.zeros(n), workload=np.zeros(n), stress=np.zeros(n),
         high_days=np.zeros(n, int), burnt_days_left=np.zeros(n, int), burnouts=np.zeros(n, int),
-        first_burnout_day=np.full(n, -1),
+        first_burnout_day=np.full(n, -1), effort=np.ones(n), uptake=np.ones(n),
     )
 
 
@@ -279,3 +279,26 @@ def test_deadline_pressure_adds_stress_near_deadlines():
     assert got.tolist() == pytest.approx([1 + 1 / 3, 1.0, 0.5, 0.0])
     out = _run_stress([1.0, 1.0], pressure=2.0, deadline_gain=0.1)
     assert out[1][0] == pytest.approx(0.4)
+
+
+def test_imitation_moves_toward_better_paid_peers_of_the_same_category():
+    from sim.scenario import AdaptationParams
+
+    p = AdaptationParams(imitation=0.5, noise=0.0)
+    # category 0: creators 0, 1; category 1: creators 2, 3
+    starts, cat = np.array([0, 2, 4]), np.array([0, 0, 1, 1])
+    effort = np.array([1.0, 2.0, 1.0, 1.0])
+    payoff = np.array([1.0, 5.0, 3.0, 3.0])
+    moved = np.zeros(4)
+    for s in range(200):
+        out = stages.imitate({"effort": effort}, payoff, starts, cat, params=p, rng=rng(s))
+        e = out["effort"]
+        # creator 0 either keeps 1.0 (drew itself) or moves half way to creator 1's 2.0
+        assert e[0] in (1.0, 1.5)
+        moved[0] += e[0] == 1.5
+        assert e[1] == 2.0  # nobody in its category is better paid
+        assert e[2] == 1.0 and e[3] == 1.0  # equal payoffs: no move
+    assert moved[0] / 200 == pytest.approx(0.5, abs=0.1)
+    none = stages.imitate({"effort": effort}, payoff, starts, cat,
+                          params=AdaptationParams(imitation=0.0, noise=0.0), rng=rng(1))
+    assert np.array_equal(none["effort"], effort)
