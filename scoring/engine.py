@@ -249,35 +249,7 @@ class ScoringState:
             median_reply_hours=daily.responsiveness.median_reply_hours,
         )
         raw = compute(names, inputs, growth_floor=pol.growth_floor)
-        norm = {}
-        for name, v in raw.items():
-            c = COMPONENTS[name]
-            norm[name] = normalise(
-                v,
-                self.groups,
-                method=pol.normalisation,
-                missing_score=pol.missing_component_score,
-                higher_is_better=c.higher_is_better,
-                transform_kind=c.transform if pol.log_transform else "none",
-                active=active,
-            )
-        indices = {
-            index: _weighted_mean(norm, pol.component_weights(index), self.n)
-            for index in INDICES
-        }
-        indices["overall"] = _weighted_mean(indices, pol.overall_weights(), self.n)
-
-        # M13: lower GMV places a creator lower on every index list.
-        g = pol.gmv_blend
-        gmv_part = norm["gmv"] * g
-        list_scores: dict[str, np.ndarray] = {}
-        for name in (*INDICES, "overall"):
-            if g > 0:
-                ls = indices[name] * (1.0 - g)
-                ls += gmv_part
-            else:
-                ls = indices[name]
-            list_scores[name] = ls
+        norm, indices, list_scores = self._list_scores(raw, active=active)
         list_scores["gmv"] = w.sums[L]["gmv_cents"]
 
         exclusion = self._exclusion(raw["gmv"], daily, active)
@@ -303,6 +275,98 @@ class ScoringState:
             decided_samples=daily.decided,
             counted_messages=daily.responsiveness.messages,
         )
+
+    def _list_scores(
+        self,
+        raw: dict[str, np.ndarray],
+        *,
+        active: np.ndarray | None = None,
+        reference: dict[str, np.ndarray] | None = None,
+    ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict[str, np.ndarray]]:
+        """Normalised components, indices and index-list scores from raw components.
+
+        With ``reference``, each component is put on the scale that the reference values
+        set (the marginal gain of one creator's extra effort, others held fixed).
+        """
+        pol = self.policy
+        norm = {}
+        for name, v in raw.items():
+            c = COMPONENTS[name]
+            norm[name] = normalise(
+                v,
+                self.groups,
+                method=pol.normalisation,
+                missing_score=pol.missing_component_score,
+                higher_is_better=c.higher_is_better,
+                transform_kind=c.transform if pol.log_transform else "none",
+                active=active,
+                reference=None if reference is None else reference[name],
+            )
+        indices = {
+            index: _weighted_mean(norm, pol.component_weights(index), self.n) for index in INDICES
+        }
+        indices["overall"] = _weighted_mean(indices, pol.overall_weights(), self.n)
+        # M13: lower GMV places a creator lower on every index list.
+        g = pol.gmv_blend
+        gmv_part = norm["gmv"] * g
+        list_scores: dict[str, np.ndarray] = {}
+        for name in (*INDICES, "overall"):
+            if g > 0:
+                ls = indices[name] * (1.0 - g)
+                ls += gmv_part
+            else:
+                ls = indices[name]
+            list_scores[name] = ls
+        return norm, indices, list_scores
+
+    def marginal_gain(
+        self, window: str, delta: Mapping[str, np.ndarray | int]
+    ) -> dict[str, np.ndarray]:
+        """Change of every creator's index-list scores if it alone had ``delta`` more activity.
+
+        ``delta`` maps counters (e.g. ``videos``, ``products_linked``) to an extra amount over
+        the window, a number or an (n,) array. Each creator is perturbed on its own: the other
+        creators and the category scales stay as they are, so the result is what a direct
+        re-scoring of that one creator gives (exactly for ``minmax`` unless the creator sets its
+        category's minimum or maximum of a component, and for ``percentile``; for ``zscore``
+        the category's mean and sd are held fixed). This is the finite-difference measure of
+        the pull of the scores on effort (the burnout incentive). Returns list -> (n,) gain.
+        """
+        pol = self.policy
+        if window not in pol.windows:
+            raise ValueError(f"window {window!r} is not computed by this policy")
+        L = WINDOW_DAYS[window]
+        names = [c.name for c in COMPONENTS.values() if pol.component_weights(c.index)[c.name] > 0]
+        if "gmv" not in names:
+            names.append("gmv")
+        daily = self._daily_measures(median="median_reply_hours" in names)
+        w = self.windows
+        unknown = set(delta) - set(w.sums[L])
+        if unknown:
+            raise KeyError(f"unknown counters {sorted(unknown)}; allowed: {sorted(w.sums[L])}")
+
+        def inputs(sums: Mapping[str, np.ndarray]) -> WindowInputs:
+            return WindowInputs(
+                sums=sums,
+                prev_sums=w.prev_sums[L],
+                followers_now=w.followers,
+                followers_before=w.followers_before(L),
+                growth_known=w.history_days() >= 2 * L,
+                fulfilment_rate=daily.fulfilment_rate,
+                reply_rate=daily.responsiveness.reply_rate,
+                reply_within_rate=daily.responsiveness.reply_within_rate,
+                mean_reply_hours=daily.responsiveness.mean_reply_hours,
+                median_reply_hours=daily.responsiveness.median_reply_hours,
+            )
+
+        base_raw = compute(names, inputs(w.sums[L]), growth_floor=pol.growth_floor)
+        bumped = {k: (v + delta[k] if k in delta else v) for k, v in w.sums[L].items()}
+        if "videos" in delta or "livestreams" in delta:
+            bumped["active"] = np.maximum(bumped["active"], 1)
+        new_raw = compute(names, inputs(bumped), growth_floor=pol.growth_floor)
+        _, _, base = self._list_scores(base_raw)
+        _, _, new = self._list_scores(new_raw, reference=base_raw)
+        return {k: new[k] - base[k] for k in base}
 
     def _exclusion(self, gmv: np.ndarray, daily: _Daily, active: np.ndarray | None) -> np.ndarray:
         """Bit mask of exclusion reasons (M12, M13a thresholds from the policy)."""

@@ -46,8 +46,14 @@ def normalise(
     higher_is_better: bool = True,
     transform_kind: str = "none",
     active: np.ndarray | None = None,
+    reference: np.ndarray | None = None,
 ) -> np.ndarray:
     """Normalise ``values`` (n,) within each category to [0, 1].
+
+    With ``reference`` (n,), the scale comes from the reference values instead, and each
+    creator's value is placed on it as if only that creator's value had changed: min-max and
+    z-score use the reference's statistics, a percentile ranks the value among the *other*
+    creators' reference values (used for marginal gains).
 
     ``active`` (n,) bool restricts the creators whose values set the scale (e.g. creators who
     have left); the others are still scored on that scale.
@@ -55,6 +61,13 @@ def normalise(
     x = transform(np.asarray(values, dtype=np.float64), transform_kind)
     if not higher_is_better:
         x = -x
+    if reference is not None:
+        ref = transform(np.asarray(reference, dtype=np.float64), transform_kind)
+        if not higher_is_better:
+            ref = -ref
+        out = _on_reference(x, ref, groups, method)
+        out[np.isnan(x)] = missing_score
+        return out
     cat = groups.category
     missing = np.isnan(x)
     any_missing = bool(missing.any())
@@ -137,4 +150,40 @@ def _percentile(x: np.ndarray, use: np.ndarray, groups: CategoryGroups) -> np.nd
             below = np.searchsorted(srt, x[rest], side="left")
             above = np.searchsorted(srt, x[rest], side="right")
             out[rest] = np.clip((below + above - 1) / 2.0 / (m.size - 1.0), 0.0, 1.0)
+    return out
+
+
+def _on_reference(
+    x: np.ndarray, ref: np.ndarray, groups: CategoryGroups, method: str
+) -> np.ndarray:
+    """Place each creator's ``x`` on the scale its category's ``ref`` values set."""
+    out = np.full(x.size, NEUTRAL)
+    for c in range(groups.n_categories):
+        members = groups.order[groups.starts[c] : groups.starts[c + 1]]
+        r = ref[members]
+        ok = ~np.isnan(r)
+        vals = r[ok]
+        if vals.size == 0:
+            continue
+        xv = x[members]
+        if method == "minmax":
+            lo, hi = vals.min(), vals.max()
+            if hi > lo:
+                out[members] = np.clip((xv - lo) / (hi - lo), 0.0, 1.0)
+        elif method == "zscore":
+            sd = vals.std()
+            if sd > 0:
+                out[members] = ndtr((xv - vals.mean()) / sd)
+        elif method == "percentile":
+            if vals.size < 2:
+                continue
+            srt = np.sort(vals)
+            lt = np.searchsorted(srt, xv, side="left").astype(np.float64)
+            le = np.searchsorted(srt, xv, side="right").astype(np.float64)
+            own = r  # each creator's own reference value is not among "the others"
+            lt -= ok & (own < xv)
+            le -= ok & (own <= xv)
+            out[members] = np.clip((lt + (le - lt) / 2.0) / (vals.size - 1.0), 0.0, 1.0)
+        else:
+            raise ValueError(f"unknown normalisation {method!r}")
     return out

@@ -181,3 +181,57 @@ def test_policy_file_missing_or_not_toml(tmp_path):
     bad.write_text("[scoring\n")
     with pytest.raises(ConfigError, match="valid TOML"):
         ScoringPolicy.from_toml(bad)
+
+
+# -- marginal gain (the burnout incentive's finite difference) ----------------------------
+def _history(method, n, days, bump=None):
+    """A state fed `days` random days; `bump` = (creator, counter, amount) on the last day."""
+    rng = np.random.default_rng(5)
+    pol = ScoringPolicy.from_mapping({"normalisation": method})
+    st = ScoringState(np.repeat([0, 1], n // 2), rng.integers(1000, 9000, n), pol)
+    for d in range(days):
+        c = _counters(rng, n)
+        c["videos"] = rng.integers(1, 6, n)
+        if bump is not None and d == days - 1:
+            who, key, amount = bump
+            c[key] = c[key].copy()
+            c[key][who] += amount
+        st.push_day(d, c, np.full(n, 5000))
+    return st
+
+
+def _sets_an_extreme(s0, s1, who, n):
+    """Whether the creator is (or becomes) its category's min or max of a changed component."""
+    cat = np.repeat([0, 1], n // 2)
+    others = np.flatnonzero((cat == cat[who]) & (np.arange(n) != who))
+    for k in ("content_count", "views_per_content", "products_per_content"):
+        lo, hi = s0.components[k][others].min(), s0.components[k][others].max()
+        if not all(lo < v < hi for v in (s0.components[k][who], s1.components[k][who])):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("method", ["minmax", "percentile"])
+def test_marginal_gain_equals_a_direct_rescoring_of_the_perturbed_creator(method):
+    n, days = 60, 9
+    base = _history(method, n, days)
+    gain = base.marginal_gain("week", {"videos": 1})
+    s0 = base.score("week", explain=True)
+    checked = 0
+    for who in range(n):
+        s1 = _history(method, n, days, (who, "videos", 1)).score("week", explain=True)
+        # min-max is exact unless the creator sets its category's min or max
+        if method == "minmax" and _sets_an_extreme(s0, s1, who, n):
+            continue
+        for name in ("diligence", "popularity", "overall"):
+            direct = s1.list_scores[name][who] - s0.list_scores[name][who]
+            assert gain[name][who] == pytest.approx(direct, abs=1e-12), (who, name)
+        checked += 1
+    assert checked >= 10
+    assert np.mean(gain["diligence"] > 0) > 0.5  # more content: higher on diligence
+
+
+def test_marginal_gain_rejects_unknown_counters():
+    st = _history("minmax", 4, 2)
+    with pytest.raises(KeyError, match="unknown counters"):
+        st.marginal_gain("week", {"posts": 1})
