@@ -41,6 +41,8 @@ STREAMS = (
 )
 #: A fulfilment decided in the last this-many days before the deadline counts as last-minute.
 LAST_DAYS = 2
+#: The burnout incentive is measured every this-many days (it re-scores the population).
+INCENTIVE_EVERY = 7
 
 
 def _rank_within(groups: np.ndarray) -> np.ndarray:
@@ -335,6 +337,33 @@ class CreatorMarket(mesa.Model):
         first = strain.burnt_today & (c.first_burnout_day < 0)
         c.first_burnout_day[first] = day
         self._today["burnouts_today"] = int(strain.burnt_today.sum())
+        if day % INCENTIVE_EVERY == INCENTIVE_EVERY - 1:
+            self._today.update(self._burnout_incentive())
+
+    def _burnout_incentive(self) -> dict[str, float]:
+        """The pull of the lists on effort (M15): list-score gain of one more video.
+
+        For every creator, the change of its score on the lists merchants use if it alone had
+        posted one more video (with a product linked, for sellers) in the list window, others
+        held fixed (``ScoringState.marginal_gain``). ``incentive_overloaded`` is the mean gain of
+        creators already working at or above capacity: positive means the lists still pay for
+        effort beyond a sustainable level (the burnout incentive gap).
+        """
+        c = self.creators
+        mp = self.params.merchants
+        gain = self.state.marginal_gain(
+            mp.list_window, {"videos": 1, "products_linked": (c.orientation > 0).astype(np.int64)}
+        )
+        g = np.mean([gain[name] for name in mp.lists_used if name in gain], axis=0)
+        ent = c.entertainer
+        over = c.workload >= 1.0
+        return {
+            "incentive_mean": float(g.mean()),
+            "incentive_sellers": float(g[~ent].mean()) if (~ent).any() else np.nan,
+            "incentive_entertainers": float(g[ent].mean()) if ent.any() else np.nan,
+            "incentive_overloaded": float(g[over].mean()) if over.any() else np.nan,
+            "incentive_within_capacity": float(g[~over].mean()) if (~over).any() else np.nan,
+        }
 
     # 6 ---------------------------------------------------------------------------------
     def _adapt(self, day: int) -> None:
@@ -486,7 +515,7 @@ class CreatorMarket(mesa.Model):
 
     def daily_table(self) -> dict[str, np.ndarray]:
         """The daily outcomes as columns (one row per day)."""
-        keys = list(self.records[0]) if self.records else []
+        keys = list(dict.fromkeys(k for r in self.records for k in r))  # weekly ones too
         return {k: np.array([r.get(k, np.nan) for r in self.records]) for k in keys}
 
     def creator_table(self) -> dict[str, np.ndarray]:

@@ -54,6 +54,7 @@ KEY_OUTCOMES: tuple[tuple[str, str, str], ...] = (
     ("workload_mean", "Workload (hours / capacity), mean", ".2f"),
     ("overload_share", "Creators working above capacity (M15)", ".1%"),
     ("burnt_out_share", "Creators burnt out (M15)", ".1%"),
+    ("incentive_overloaded", "List-score gain of one more video, overloaded creators", ".5f"),
     ("last_minute_share", "Samples fulfilled in their last days", ".1%"),
     ("fulfilment_rate", "Sample fulfilment rate, since day 0 (M10, M11)", ".1%"),
     ("gmv", "GMV per day", ",.0f"),

@@ -139,3 +139,15 @@ def test_incremental_sample_status_equals_a_full_evaluation():
     assert (fast.status == MISSED).sum() > 0
     np.testing.assert_array_equal(fast.status, full.status)
     np.testing.assert_array_equal(fast.decided_day, full.decided_day)
+
+
+def test_burnout_incentive_rises_with_the_diligence_weight_and_the_gap_shrinks_without_it():
+    # merchants use the overall list; one more video pays more in list score when diligence
+    # weighs more, and less (here: negative) with diligence and cooperation weighted 0
+    lists = ("merchants.lists_used", ("overall",))
+    base = (lists,)
+    heavy = (lists, ("scoring.overall.diligence", 5.0))
+    none = (lists, ("scoring.overall.diligence", 0.0), ("scoring.overall.cooperation", 0.0))
+    assert_positive(paired(base, heavy, "incentive_overloaded", days=63))
+    assert_positive(paired(none, base, "incentive_overloaded", days=63))
+    assert_positive(paired(none, base, "incentive_mean", days=63))
