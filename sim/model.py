@@ -9,6 +9,8 @@ stage draws from its own child generator spawned from it, so one seed fixes the 
 
 from __future__ import annotations
 
+import dataclasses
+
 import mesa
 import numpy as np
 
@@ -88,11 +90,11 @@ class CreatorMarket(mesa.Model):
         )
         k = p.population.categories
         self.followers_start = self.creators.followers.copy()
+        # The engine keeps rolling sums only for the window merchants look at: the model uses
+        # no other, and a month's ring buffers would cost 4x the memory of a week's.
+        policy = dataclasses.replace(self.scenario.scoring, windows=(p.merchants.list_window,))
         self.state = ScoringState(
-            self.creators.category,
-            self.creators.followers,
-            self.scenario.scoring,
-            n_categories=k,
+            self.creators.category, self.creators.followers, policy, n_categories=k
         )
         # Samples are featured only while open and days come in order: decided samples need
         # no re-evaluation (see SampleBook.status).
