@@ -236,19 +236,7 @@ class ScoringState:
         need_median = "median_reply_hours" in names
         daily = self._daily_measures(median=need_median)
         w = self.windows
-        inputs = WindowInputs(
-            sums=w.sums[L],
-            prev_sums=w.prev_sums[L],
-            followers_now=w.followers,
-            followers_before=w.followers_before(L),
-            growth_known=w.history_days() >= 2 * L,
-            fulfilment_rate=daily.fulfilment_rate,
-            reply_rate=daily.responsiveness.reply_rate,
-            reply_within_rate=daily.responsiveness.reply_within_rate,
-            mean_reply_hours=daily.responsiveness.mean_reply_hours,
-            median_reply_hours=daily.responsiveness.median_reply_hours,
-        )
-        raw = compute(names, inputs, growth_floor=pol.growth_floor)
+        raw = compute(names, self._inputs(L, daily), growth_floor=pol.growth_floor)
         norm, indices, list_scores = self._list_scores(raw, active=active)
         list_scores["gmv"] = w.sums[L]["gmv_cents"]
 
@@ -274,6 +262,25 @@ class ScoringState:
             fulfilled_samples=daily.fulfilled,
             decided_samples=daily.decided,
             counted_messages=daily.responsiveness.messages,
+        )
+
+    def _inputs(
+        self, L: int, daily: _Daily, sums: Mapping[str, np.ndarray] | None = None
+    ) -> WindowInputs:
+        """What the components of an ``L``-day window are computed from (``sums`` override)."""
+        w = self.windows
+        r = daily.responsiveness
+        return WindowInputs(
+            sums=w.sums[L] if sums is None else sums,
+            prev_sums=w.prev_sums[L],
+            followers_now=w.followers,
+            followers_before=w.followers_before(L),
+            growth_known=w.history_days() >= 2 * L,
+            fulfilment_rate=daily.fulfilment_rate,
+            reply_rate=r.reply_rate,
+            reply_within_rate=r.reply_within_rate,
+            mean_reply_hours=r.mean_reply_hours,
+            median_reply_hours=r.median_reply_hours,
         )
 
     def _list_scores(
@@ -345,25 +352,11 @@ class ScoringState:
         if unknown:
             raise KeyError(f"unknown counters {sorted(unknown)}; allowed: {sorted(w.sums[L])}")
 
-        def inputs(sums: Mapping[str, np.ndarray]) -> WindowInputs:
-            return WindowInputs(
-                sums=sums,
-                prev_sums=w.prev_sums[L],
-                followers_now=w.followers,
-                followers_before=w.followers_before(L),
-                growth_known=w.history_days() >= 2 * L,
-                fulfilment_rate=daily.fulfilment_rate,
-                reply_rate=daily.responsiveness.reply_rate,
-                reply_within_rate=daily.responsiveness.reply_within_rate,
-                mean_reply_hours=daily.responsiveness.mean_reply_hours,
-                median_reply_hours=daily.responsiveness.median_reply_hours,
-            )
-
-        base_raw = compute(names, inputs(w.sums[L]), growth_floor=pol.growth_floor)
+        base_raw = compute(names, self._inputs(L, daily), growth_floor=pol.growth_floor)
         bumped = {k: (v + delta[k] if k in delta else v) for k, v in w.sums[L].items()}
         if "videos" in delta or "livestreams" in delta:
             bumped["active"] = np.maximum(bumped["active"], 1)
-        new_raw = compute(names, inputs(bumped), growth_floor=pol.growth_floor)
+        new_raw = compute(names, self._inputs(L, daily, bumped), growth_floor=pol.growth_floor)
         _, _, base = self._list_scores(base_raw)
         _, _, new = self._list_scores(new_raw, reference=base_raw)
         return {k: new[k] - base[k] for k in base}
