@@ -151,3 +151,20 @@ def test_burnout_incentive_rises_with_the_diligence_weight_and_the_gap_shrinks_w
     assert_positive(paired(base, heavy, "incentive_overloaded", days=63))
     assert_positive(paired(none, base, "incentive_overloaded", days=63))
     assert_positive(paired(none, base, "incentive_mean", days=63))
+
+
+def _daily_of(seed: int) -> dict:
+    m = CreatorMarket(Scenario(), rng=seed, n_creators=300)
+    m.run(15)
+    return m.daily_table()
+
+
+def test_same_seed_same_tables_in_a_process_pool():
+    from concurrent.futures import ProcessPoolExecutor
+
+    here = {s: _daily_of(s) for s in (3, 4)}
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        there = dict(zip((4, 3), pool.map(_daily_of, (4, 3)), strict=True))
+    for s in (3, 4):
+        for k in here[s]:
+            np.testing.assert_array_equal(here[s][k], there[s][k], err_msg=f"seed {s}: {k}")
