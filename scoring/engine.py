@@ -174,6 +174,21 @@ class ScoringState:
         self.windows.push(day, counters, followers)
         self._daily = None
 
+    def replace_creators(
+        self, slots: np.ndarray, followers: np.ndarray, tiebreak: np.ndarray | None = None
+    ) -> None:
+        """New creators take ``slots`` (same category): fresh windows, ``followers`` to start,
+        the leavers' samples and messages detached, and the id order updated (``tiebreak``)."""
+        self.windows.reset(slots, followers)
+        self.samples.detach(slots)
+        self.messages.detach(slots)
+        if tiebreak is not None:
+            tb = np.asarray(tiebreak, dtype=np.int64)
+            if tb.shape != (self.n,) or not np.array_equal(np.sort(tb), np.arange(self.n)):
+                raise ValueError("tiebreak must be a permutation of 0..n-1")
+            self.tiebreak = tb
+        self._daily = None
+
     # -- scoring ----------------------------------------------------------------------
     def _daily_measures(self, median: bool) -> _Daily:
         d = self.day

@@ -170,6 +170,13 @@ class SampleBook:
         """(n_samples,) recorded delivery day, -1 where not recorded."""
         return self._samples["delivered"]
 
+    def detach(self, creators: np.ndarray) -> None:
+        """Forget whose samples these were (the creators left; their slots are reused): the
+        samples keep their statuses but count for nobody (creator -1)."""
+        c = self._samples["creator"]
+        c[np.isin(c, np.asarray(creators))] = -1
+        self._samples.version += 1
+
     def videos_up(self) -> np.ndarray:
         """Indices of the featuring videos still up (no take-down recorded)."""
         f = self._features
@@ -293,6 +300,9 @@ class SampleBook:
             if rule.pending_counts_as == "fulfilled":
                 ok = ok | pending
         c = self.creator
+        mine = c >= 0  # samples of creators who left count for nobody
+        ok &= mine
+        counted &= mine
         fulfilled = np.bincount(c[ok], minlength=n_creators)
         decided = np.bincount(c[counted], minlength=n_creators)
         with np.errstate(invalid="ignore", divide="ignore"):

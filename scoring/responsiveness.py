@@ -60,6 +60,12 @@ class MessageBook:
             replied_hour = np.full(creator.size, np.nan)
         return self._m.append(creator=creator, sent=sent_hour, replied=replied_hour)
 
+    def detach(self, creators: np.ndarray) -> None:
+        """Forget whose messages these were (the creators left; their slots are reused)."""
+        c = self._m["creator"]
+        c[np.isin(c, np.asarray(creators))] = -1
+        self._m.version += 1
+
     def set_replied(self, message: np.ndarray, replied_hour: np.ndarray) -> None:
         """Record replies to earlier messages (the simulator answers with a delay)."""
         self._m["replied"][np.asarray(message, dtype=np.int64)] = replied_hour
@@ -78,7 +84,7 @@ class MessageBook:
         end = (day + 1) * 24.0
         lo = (day - rule.lookback_days + 1) * 24.0
         answered = replied < end  # NaN compares False
-        counted = (sent >= lo) & (sent < end)
+        counted = (sent >= lo) & (sent < end) & (creator >= 0)
         if rule.maturity == "matured":
             counted &= answered | (sent + rule.reply_within_hours <= end)
         answered &= counted

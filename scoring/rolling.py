@@ -133,6 +133,23 @@ class ActivityWindows:
         self.last_active_day[x["active"] > 0] = day
         self.day = day
 
+    def reset(self, slots: np.ndarray, followers: np.ndarray) -> None:
+        """Give ``slots`` a fresh history (a new creator takes them): no activity, ``followers``
+        at every past day."""
+        slots = np.asarray(slots, dtype=np.int64)
+        f = np.asarray(followers, dtype=np.int64)
+        for ring in (self._ring, self._old):
+            for a in ring.values():
+                a[:, slots] = 0
+        for sums in (*self.sums.values(), *self.prev_sums.values()):
+            for a in sums.values():
+                a[slots] = 0
+        self._followers[:, slots] = f
+        self._followers_leaving[slots] = f
+        self.followers = self.followers.copy()
+        self.followers[slots] = f
+        self.last_active_day[slots] = np.iinfo(np.int32).min
+
     def _value_at(self, k: str, d: int, day: int, leaving: dict, leaving_old: dict) -> np.ndarray:
         """Counter ``k`` on day ``d`` (day - 2m <= d < day), read before ``day`` is written."""
         m = self.depth

@@ -27,7 +27,7 @@ from scoring.fulfilment import (
 
 from . import stages
 from .outcomes import concentration, gini, group_share, jaccard
-from .population import init_creators, init_merchants
+from .population import init_creators, init_merchants, newcomers
 from .scenario import Scenario
 
 __all__ = ["LAST_DAYS", "STREAMS", "CreatorMarket"]
@@ -40,6 +40,7 @@ STREAMS = (
     "creators",
     "attention",
     "adaptation",
+    "turnover",
 )
 #: A fulfilment decided in the last this-many days before the deadline counts as last-minute.
 LAST_DAYS = 2
@@ -121,6 +122,9 @@ class CreatorMarket(mesa.Model):
             key: np.zeros(n) for key in ("views", "gmv", "list_exposure", "days_listed", "workload")
         }
         self._period = {key: np.zeros(n) for key in ("gmv", "list_exposure", "hours")}
+        self._last_payoff = np.zeros(n)  # payoff of the last adaptation period
+        self.n_start = n
+        self.next_id = n  # ids are never reused
         self._work: stages.Work | None = None
         self._today: dict[str, np.ndarray] = {}
 
@@ -133,8 +137,9 @@ class CreatorMarket(mesa.Model):
         self._attention(day)  # 3. M14, M16: views by quality, audience, luck, standing
         self._scoring(day)  # 4. M4-M13: the engine updates fulfilment, indices, lists
         self._burnout(day)  # 5. M15: overload and deadlines build stress; burnout
-        self._outcomes(day)  # visibility, workload, burnout, commerce (DESIGN.md "Outcomes")
         self._adapt(day)  # 6. creators imitate better-paid peers' effort every few weeks
+        self._turnover(day)  # 7. M15: creators leave (burnout, no pay); newcomers join
+        self._outcomes(day)  # visibility, workload, burnout, commerce (DESIGN.md "Outcomes")
         self.day = day
 
     # 1 ---------------------------------------------------------------------------------
@@ -146,6 +151,10 @@ class CreatorMarket(mesa.Model):
         )
         contacts = stages.merchant_contacts(
             m, self.category_starts, self.lists, self.blocked, c.n, params=p, rng=rng
+        )
+        here = c.active[contacts.creator]  # creators who left are not contacted
+        contacts = stages.Contacts(
+            contacts.merchant[here], contacts.creator[here], contacts.from_list[here]
         )
         sent = day * 24.0 + rng.uniform(8.0, 20.0, contacts.creator.size)
         crng = self.streams["creators"]
@@ -163,7 +172,11 @@ class CreatorMarket(mesa.Model):
             rng=crng,
         )
         req_m, req_c = stages.sample_requests(
-            c.orientation, c.category, self.merchant_starts, params=self.params.creators, rng=crng
+            c.orientation * c.active,
+            c.category,
+            self.merchant_starts,
+            params=self.params.creators,
+            rng=crng,
         )
         ok = ~stages.in_sorted(req_m * c.n + req_c, self.blocked)
         req_m, req_c = req_m[ok], req_c[ok]
@@ -210,7 +223,9 @@ class CreatorMarket(mesa.Model):
             & ~ledger["forget"]
             & (delivered <= day)
             & (deadline >= day)
+            & (book.creator >= 0)
         )
+        candidate = candidate[c.active[book.creator[candidate]]]
         who = book.creator[candidate]
         burnt = c.burnt_days_left > 0
         # A burnt-out creator counts as overloaded: half as likely to get to a sample.
@@ -228,6 +243,7 @@ class CreatorMarket(mesa.Model):
         feature_videos = np.bincount(who[~live], minlength=c.n)
         feature_lives = np.bincount(who[live], minlength=c.n)
         capacity = c.capacity_hours * np.where(burnt, self.params.burnout.burnt_capacity, 1.0)
+        capacity = np.where(c.active, capacity, 0.0)  # a vacant slot does no work
         # Effort (adapted every few weeks) scales the hours planned, not the capacity.
         work = stages.plan_work(
             c, feature_videos, feature_lives, params=p, rng=rng, capacity=capacity * c.effort
@@ -294,14 +310,14 @@ class CreatorMarket(mesa.Model):
         }
         self.state.push_day(day, counters, self.creators.followers)
         window = self.params.merchants.list_window
-        self.scores = self.state.score(window)
+        self.scores = self.state.score(window, active=self.creators.active)
         self.lists = self.scores.lists
         self.positions = {name: rl.positions(self.creators.n) for name, rl in self.lists.items()}
         # Merchants stop sending to creators who missed their samples (O4).
         st = self.state.sample_status()
         led = self.ledger
         decided = (st.status >= FULFILLED_VIDEO) & ~led["processed"]
-        missed = np.flatnonzero(decided & (st.status == MISSED))
+        missed = np.flatnonzero(decided & (st.status == MISSED) & (self.state.samples.creator >= 0))
         if missed.size:
             keys = led["merchant"][missed] * self.creators.n + self.state.samples.creator[missed]
             new, new_counts = np.unique(keys, return_counts=True)
@@ -322,7 +338,7 @@ class CreatorMarket(mesa.Model):
         st = self.state.sample_status()
         book = self.state.samples
         open_ = (st.status == PENDING) & ~self.ledger["featured"] & ~self.ledger["forget"]
-        open_ &= book.delivered_day <= day
+        open_ &= (book.delivered_day <= day) & (book.creator >= 0)
         idx = np.flatnonzero(open_)
         pressure = stages.deadline_pressure(
             book.creator[idx], st.deadline_day[idx] - day, c.n, params=b
@@ -335,7 +351,7 @@ class CreatorMarket(mesa.Model):
             strain.high_days,
             strain.burnt_days_left,
         )
-        c.burnouts += strain.burnt_today
+        c.burnouts += strain.burnt_today & c.active
         first = strain.burnt_today & (c.first_burnout_day < 0)
         c.first_burnout_day[first] = day
         self._today["burnouts_today"] = int(strain.burnt_today.sum())
@@ -386,10 +402,40 @@ class CreatorMarket(mesa.Model):
             params=a,
             rng=self.streams["adaptation"],
         )
+        self._last_payoff = payoff
         c.effort = np.clip(new["effort"], 0.1, a.max_effort)
         c.uptake = np.clip(new["uptake"], 0.0, 2.0)
         for v in per.values():
             v[:] = 0.0
+
+    # 7 ---------------------------------------------------------------------------------
+    def _turnover(self, day: int) -> None:
+        t, c = self.params.turnover, self.creators
+        rng = self.streams["turnover"]
+        leaving = stages.exits(
+            c.active, c.burnt_days_left > 0, self._last_payoff < 0, params=t, rng=rng
+        )
+        c.active = c.active & ~leaving
+        vacant = np.flatnonzero(~c.active)
+        k = min(int(rng.poisson(t.entry_rate * self.n_start)), vacant.size)
+        slots = np.sort(rng.choice(vacant, size=k, replace=False)) if k else vacant[:0]
+        if k:
+            ids = self.next_id + np.arange(k)
+            self.next_id += k
+            followers = newcomers(c, slots, ids, self.params, rng=rng)
+            rank = np.empty(c.n, dtype=np.int64)
+            rank[np.argsort(c.creator_id, kind="stable")] = np.arange(c.n)
+            self.state.replace_creators(slots, followers, tiebreak=rank)
+            # The newcomer starts with a clean record with every merchant.
+            keep = ~np.isin(self.miss_pairs % c.n, slots)
+            self.miss_pairs, self.miss_counts = self.miss_pairs[keep], self.miss_counts[keep]
+            limit = self.params.merchants.misses_before_blocking
+            self.blocked = self.miss_pairs[self.miss_counts >= limit]
+            for v in (*self.totals.values(), *self._period.values()):
+                v[slots] = 0.0
+            self._last_payoff[slots] = 0.0
+            self.followers_start[slots] = followers
+        self._today.update(exits_today=int(leaving.sum()), entries_today=k)
 
     # outcomes --------------------------------------------------------------------------
     def _outcomes(self, day: int) -> None:
@@ -442,8 +488,11 @@ class CreatorMarket(mesa.Model):
             "share_listed": float(listed.mean()),
             "share_eligible": float(s.eligible.mean()),
             "list_turnover": turnover,
-            "workload_mean": float(c.workload.mean()),
-            "overload_share": float((c.workload > 1.0).mean()),
+            "active_share": float(c.active.mean()),
+            "workload_mean": float(c.workload[c.active].mean()) if c.active.any() else np.nan,
+            "overload_share": float((c.workload[c.active] > 1.0).mean())
+            if c.active.any()
+            else np.nan,
             "stressed_share": float((c.stress >= self.params.burnout.threshold).mean()),
             "burnt_out_share": float((c.burnt_days_left > 0).mean()),
             "burnt_out_share_sellers": float((c.burnt_days_left[~ent] > 0).mean())
@@ -525,13 +574,16 @@ class CreatorMarket(mesa.Model):
         c, st = self.creators, self.state.sample_status()
         n = c.n
         who = self.state.samples.creator
+        mine = who >= 0  # samples of creators who left and were replaced count for nobody
         fulfilled = np.bincount(
-            who[(st.status == FULFILLED_VIDEO) | (st.status == FULFILLED_LIVE)], minlength=n
+            who[mine & ((st.status == FULFILLED_VIDEO) | (st.status == FULFILLED_LIVE))],
+            minlength=n,
         )
-        missed = np.bincount(who[st.status == MISSED], minlength=n)
+        missed = np.bincount(who[mine & (st.status == MISSED)], minlength=n)
         days = max(self.day + 1, 1)
         return {
             "creator_id": c.creator_id,
+            "active": c.active,
             "category": c.category,
             "entertainer": c.entertainer,
             "orientation": c.orientation,
@@ -546,7 +598,7 @@ class CreatorMarket(mesa.Model):
             "list_exposure": self.totals["list_exposure"],
             "days_listed": self.totals["days_listed"].astype(np.int64),
             "mean_workload": self.totals["workload"] / days,
-            "samples_received": np.bincount(who, minlength=n),
+            "samples_received": np.bincount(who[mine], minlength=n),
             "samples_fulfilled": fulfilled,
             "samples_missed": missed,
             "stress_end": c.stress,

@@ -12,7 +12,7 @@ import numpy as np
 
 from .scenario import ModelParams
 
-__all__ = ["Creators", "Merchants", "init_creators", "init_merchants"]
+__all__ = ["Creators", "Merchants", "init_creators", "init_merchants", "newcomers"]
 
 
 @dataclass
@@ -36,6 +36,7 @@ class Creators:
     first_burnout_day: np.ndarray  # int64: -1 if never
     effort: np.ndarray  # float64: multiplier of planned hours (adaptation)
     uptake: np.ndarray  # float64: multiplier of the chance to accept a sample (adaptation)
+    active: np.ndarray  # bool: on the platform (False: left, slot vacant)
 
     @property
     def n(self) -> int:
@@ -97,7 +98,41 @@ def init_creators(p: ModelParams, n: int, *, rng: np.random.Generator) -> Creato
         first_burnout_day=np.full(n, -1, dtype=np.int64),
         effort=np.ones(n),
         uptake=np.ones(n),
+        active=np.ones(n, dtype=bool),
     )
+
+
+def newcomers(
+    c: Creators, slots: np.ndarray, ids: np.ndarray, p: ModelParams, *, rng: np.random.Generator
+) -> np.ndarray:
+    """Put new creators into ``slots`` (keeping the slot's category); returns their followers.
+
+    Traits are drawn as at the start; audiences are small (``newcomer_followers_median``).
+    """
+    k = slots.size
+    fresh = init_creators(p, k, rng=rng)
+    followers = np.rint(p.turnover.newcomer_followers_median * rng.lognormal(0.0, 1.0, k)).astype(
+        np.int64
+    )
+    for name in ("quality", "skill", "orientation", "capacity_hours", "procrastinator"):
+        getattr(c, name)[slots] = getattr(fresh, name)
+    c.creator_id[slots] = ids
+    c.followers = c.followers.copy()
+    c.followers[slots] = followers
+    for name, value in (
+        ("views_per_piece", 0.0),
+        ("workload", 0.0),
+        ("stress", 0.0),
+        ("high_days", 0),
+        ("burnt_days_left", 0),
+        ("burnouts", 0),
+        ("first_burnout_day", -1),
+        ("effort", 1.0),
+        ("uptake", 1.0),
+    ):
+        getattr(c, name)[slots] = value
+    c.active[slots] = True
+    return followers
 
 
 def init_merchants(

@@ -14,6 +14,7 @@ description = "..."
 [attention]       # how views are shared out
 [burnout]         # stress and burnout
 [adaptation]      # how creators adjust their effort
+[turnover]        # creators leaving and joining
 [scoring]         # the ScoringPolicy (scoring.policy)
 ```
 
@@ -43,6 +44,7 @@ __all__ = [
     "ModelParams",
     "PopulationParams",
     "Scenario",
+    "TurnoverParams",
 ]
 
 
@@ -731,6 +733,63 @@ class AdaptationParams:
 
 
 @dataclass(frozen=True)
+class TurnoverParams:
+    """Creators leaving and joining (M15: burnout and instability).
+
+    Each day an active creator leaves with probability ``exit_base`` + ``exit_burnout`` while
+    burnt out + ``exit_unpaid`` when its payoff over the last adaptation period was negative.
+    New creators join at ``entry_rate`` x the initial population a day (Poisson), each taking a
+    vacant slot (and that slot's category), with small audiences; ids are never reused.
+    """
+
+    exit_base: float = param(
+        0.0002,
+        unit="probability/day",
+        source="assumed",
+        low=0.0,
+        high=1.0,
+        doc="daily chance that any creator leaves",
+        reason="about 7% a year leave anyway",
+    )
+    exit_burnout: float = param(
+        0.01,
+        unit="probability/day",
+        source="assumed",
+        low=0.0,
+        high=1.0,
+        doc="extra daily chance of leaving while burnt out (M15)",
+        reason="burnout is a common reason creators quit; rate not measured",
+    )
+    exit_unpaid: float = param(
+        0.0005,
+        unit="probability/day",
+        source="assumed",
+        low=0.0,
+        high=1.0,
+        doc="extra daily chance of leaving after a period whose payoff was negative",
+        reason="work that does not pay is dropped",
+    )
+    entry_rate: float = param(
+        0.0015,
+        unit="share/day",
+        source="assumed",
+        low=0.0,
+        high=1.0,
+        doc="new creators a day, as a share of the initial population (vacant slots only)",
+        reason="roughly replaces the exits at the default burnout level",
+    )
+    newcomer_followers_median: float = param(
+        100.0,
+        unit="followers",
+        source="assumed",
+        low=0.0,
+        high=1e9,
+        doc="median followers of a new creator (lognormal, log-sd 1)",
+        reason="newcomers start small",
+    )
+
+
+@dataclass(frozen=True)
 class ModelParams:
     """All parameters of the agent-based model (the scoring policy is separate)."""
 
@@ -740,12 +799,21 @@ class ModelParams:
     attention: AttentionParams = AttentionParams()
     burnout: BurnoutParams = BurnoutParams()
     adaptation: AdaptationParams = AdaptationParams()
+    turnover: TurnoverParams = TurnoverParams()
 
     def problems(self) -> list[tuple[str, Any, str]]:
         return []
 
 
-_SECTIONS = ("population", "creators", "merchants", "attention", "burnout", "adaptation")
+_SECTIONS = (
+    "population",
+    "creators",
+    "merchants",
+    "attention",
+    "burnout",
+    "adaptation",
+    "turnover",
+)
 _TOP = ("scenario", *_SECTIONS, "scoring")
 
 

@@ -21,6 +21,7 @@ from .scenario import (
     BurnoutParams,
     CreatorParams,
     MerchantParams,
+    TurnoverParams,
 )
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "choose_features",
     "counts",
     "deadline_pressure",
+    "exits",
     "imitate",
     "in_sorted",
     "list_standing",
@@ -435,3 +437,20 @@ def imitate(
         moved = x + step * (x[peer] - x)
         out[name] = moved + rng.normal(0.0, params.noise, n) if params.noise > 0 else moved
     return out
+
+
+def exits(
+    active: np.ndarray,
+    burnt: np.ndarray,
+    unpaid: np.ndarray,
+    *,
+    params: TurnoverParams,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Stage 6 (M15): which active creators leave today.
+
+    Probability ``exit_base`` + ``exit_burnout`` (burnt out) + ``exit_unpaid`` (the last
+    period's payoff was negative), capped at 1.
+    """
+    p = params.exit_base + params.exit_burnout * burnt + params.exit_unpaid * unpaid
+    return active & (rng.random(active.size) < np.minimum(p, 1.0))

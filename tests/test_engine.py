@@ -235,3 +235,23 @@ def test_marginal_gain_rejects_unknown_counters():
     st = _history("minmax", 4, 2)
     with pytest.raises(KeyError, match="unknown counters"):
         st.marginal_gain("week", {"posts": 1})
+
+
+def test_replace_creators_gives_a_slot_a_fresh_history_and_detaches_its_events():
+    rng = np.random.default_rng(9)
+    st = ScoringState(np.zeros(3, int), np.array([5000, 6000, 7000]))
+    s = st.samples.add_samples(np.array([1, 1, 2]), np.array([0, 0, 0]))
+    st.messages.add_messages(np.array([1, 2]), np.array([1.0, 1.0]), np.array([2.0, np.nan]))
+    for d in range(25):  # every sample is missed (no feature)
+        st.push_day(d, _counters(rng, 3), np.array([5000, 6000, 7000]))
+    before = st.score("week")
+    assert before.decided_samples.tolist() == [0, 2, 1]
+    assert before.counted_messages.tolist() == [0, 1, 1]
+    st.replace_creators(np.array([1]), np.array([40]), tiebreak=np.array([0, 2, 1]))
+    after = st.score("week")
+    assert after.decided_samples.tolist() == [0, 0, 1]  # the leaver's samples count for nobody
+    assert after.counted_messages.tolist() == [0, 0, 1]
+    assert after.components["gmv"][1] == 0.0 and after.components["content_count"][1] == 0.0
+    assert after.components["gmv"][0] == before.components["gmv"][0]
+    assert st.windows.followers[1] == 40 and after.exclusion[1] & 1  # too few followers
+    assert s.size == 3

@@ -71,8 +71,12 @@ def test_entertainers_never_get_samples_or_link_products():
     assert ct["samples_received"][sellers].sum() > 0
 
 
+NO_TURNOVER = (("turnover.exit_base", 0.0), ("turnover.exit_burnout", 0.0),
+               ("turnover.exit_unpaid", 0.0), ("turnover.entry_rate", 0.0))
+
+
 def test_merchants_stop_sending_after_a_miss():
-    m = outcome(BASE, 1)["model"]
+    m = outcome(NO_TURNOVER, 1)["model"]  # one occupant per slot: pairs are creators
     st = m.state.sample_status()
     book, led = m.state.samples, m.ledger
     missed = np.flatnonzero(st.status == MISSED)
@@ -168,3 +172,27 @@ def test_same_seed_same_tables_in_a_process_pool():
     for s in (3, 4):
         for k in here[s]:
             np.testing.assert_array_equal(here[s][k], there[s][k], err_msg=f"seed {s}: {k}")
+
+
+def test_exits_free_slots_newcomers_take_them_and_ids_are_never_reused():
+    sc = Scenario().with_values({"turnover.exit_base": 0.01, "turnover.entry_rate": 0.008})
+    m = CreatorMarket(sc, rng=5, n_creators=400)
+    m.run(40)
+    d = m.daily_table()
+    assert d["exits_today"].sum() > 50 and d["entries_today"].sum() > 50
+    ids = m.creators.creator_id
+    assert np.unique(ids).size == ids.size and ids.max() >= 400  # newcomers have new ids
+    assert ids.max() == m.next_id - 1
+    gone = ~m.creators.active  # left by the end of day 39
+    assert gone.any()
+    m.step()  # day 40 is scored while they are gone
+    for name in m.lists:
+        assert np.all(m.positions[name][gone] == 0)  # leavers are on no list
+    assert np.all(m.scores.exclusion[gone] & 2)
+
+
+def test_exits_rise_with_burnout():
+    calm = (("burnout.overload_gain", 0.1),)
+    strained = (("burnout.overload_gain", 1.0),)
+    assert_positive(paired(calm, strained, "burnt_out_share"))
+    assert_positive(paired(calm, strained, "exits_today"))

@@ -131,6 +131,7 @@ def _creators(n: int, orientation: float = 1.0, capacity: float = 4.0) -> Creato
         views_per_piece=np.zeros(n), workload=np.zeros(n), stress=np.zeros(n),
         high_days=np.zeros(n, int), burnt_days_left=np.zeros(n, int), burnouts=np.zeros(n, int),
         first_burnout_day=np.full(n, -1), effort=np.ones(n), uptake=np.ones(n),
+        active=np.ones(n, bool),
     )
 
 
@@ -302,3 +303,16 @@ def test_imitation_moves_toward_better_paid_peers_of_the_same_category():
     none = stages.imitate({"effort": effort}, payoff, starts, cat,
                           params=AdaptationParams(imitation=0.0, noise=0.0), rng=rng(1))
     assert np.array_equal(none["effort"], effort)
+
+
+def test_exit_hazard_adds_burnout_and_unpaid_terms():
+    from sim.scenario import TurnoverParams
+
+    p = TurnoverParams(exit_base=0.01, exit_burnout=0.1, exit_unpaid=0.05)
+    k = 100_000
+    on = np.ones(k, bool)
+    no, yes = np.zeros(k, bool), np.ones(k, bool)
+    assert stages.exits(on, no, no, params=p, rng=rng(1)).mean() == pytest.approx(0.01, abs=0.002)
+    assert stages.exits(on, yes, no, params=p, rng=rng(2)).mean() == pytest.approx(0.11, abs=0.004)
+    assert stages.exits(on, yes, yes, params=p, rng=rng(3)).mean() == pytest.approx(0.16, abs=0.004)
+    assert not stages.exits(~on, yes, yes, params=p, rng=rng(4)).any()  # gone already
