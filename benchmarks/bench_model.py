@@ -22,7 +22,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 STAGES = (
-    "_merchants_act", "_creators_act", "_attention", "_scoring", "_burnout", "_outcomes", "_adapt",
+    "_merchants_act", "_creators_act", "_attention", "_scoring", "_burnout", "_adapt",
+    "_turnover", "_outcomes",
 )
 
 

@@ -184,7 +184,8 @@ class ScoringState:
         self.messages.detach(slots)
         if tiebreak is not None:
             tb = np.asarray(tiebreak, dtype=np.int64)
-            if tb.shape != (self.n,) or not np.array_equal(np.sort(tb), np.arange(self.n)):
+            ok = tb.shape == (self.n,) and tb.min(initial=0) >= 0 and tb.max(initial=-1) < self.n
+            if not ok or not np.all(np.bincount(tb, minlength=self.n) == 1):
                 raise ValueError("tiebreak must be a permutation of 0..n-1")
             self.tiebreak = tb
         self._daily = None

@@ -100,6 +100,16 @@ class ColumnStore:
         return self._cols[k][: self.size]
 
 
+def _members(c: np.ndarray, creators: np.ndarray) -> np.ndarray:
+    """Which entries of ``c`` (creator indices, -1 = nobody) are in ``creators``: O(len(c))."""
+    creators = np.asarray(creators, dtype=np.int64)
+    if creators.size == 0 or c.size == 0:
+        return np.zeros(c.shape, dtype=bool)
+    table = np.zeros(max(int(c.max()), int(creators.max())) + 2, dtype=bool)
+    table[creators] = True
+    return table[c]  # -1 looks at the last entry, which is always False
+
+
 class SampleBook:
     """Samples shipped to creators and the videos and livestreams that featured them.
 
@@ -174,7 +184,7 @@ class SampleBook:
         """Forget whose samples these were (the creators left; their slots are reused): the
         samples keep their statuses but count for nobody (creator -1)."""
         c = self._samples["creator"]
-        c[np.isin(c, np.asarray(creators))] = -1
+        c[_members(c, creators)] = -1
         self._samples.version += 1
 
     def videos_up(self) -> np.ndarray:

@@ -314,7 +314,7 @@ class CreatorMarket(mesa.Model):
         self.lists = self.scores.lists
         self.positions = {name: rl.positions(self.creators.n) for name, rl in self.lists.items()}
         # Merchants stop sending to creators who missed their samples (O4).
-        st = self.state.sample_status()
+        st = self._status = self.state.sample_status()  # today's, for the later stages
         led = self.ledger
         decided = (st.status >= FULFILLED_VIDEO) & ~led["processed"]
         missed = np.flatnonzero(decided & (st.status == MISSED) & (self.state.samples.creator >= 0))
@@ -335,7 +335,7 @@ class CreatorMarket(mesa.Model):
     # 5 ---------------------------------------------------------------------------------
     def _burnout(self, day: int) -> None:
         c, b = self.creators, self.params.burnout
-        st = self.state.sample_status()
+        st = self._status  # statuses as of today's scoring
         book = self.state.samples
         open_ = (st.status == PENDING) & ~self.ledger["featured"] & ~self.ledger["forget"]
         open_ &= (book.delivered_day <= day) & (book.creator >= 0)
@@ -423,11 +423,18 @@ class CreatorMarket(mesa.Model):
             ids = self.next_id + np.arange(k)
             self.next_id += k
             followers = newcomers(c, slots, ids, self.params, rng=rng)
-            rank = np.empty(c.n, dtype=np.int64)
-            rank[np.argsort(c.creator_id, kind="stable")] = np.arange(c.n)
+            # Id ranks: the newcomers have the largest ids; everyone else keeps their order.
+            rank = self.state.tiebreak
+            if rank is None:
+                rank = np.arange(c.n)
+            gone = np.sort(rank[slots])
+            rank = rank - np.searchsorted(gone, rank)
+            rank[slots] = c.n - k + np.arange(k)  # slots are sorted and ids ascend with them
             self.state.replace_creators(slots, followers, tiebreak=rank)
             # The newcomer starts with a clean record with every merchant.
-            keep = ~np.isin(self.miss_pairs % c.n, slots)
+            replaced = np.zeros(c.n, dtype=bool)
+            replaced[slots] = True
+            keep = ~replaced[self.miss_pairs % c.n]
             self.miss_pairs, self.miss_counts = self.miss_pairs[keep], self.miss_counts[keep]
             limit = self.params.merchants.misses_before_blocking
             self.blocked = self.miss_pairs[self.miss_counts >= limit]
@@ -458,7 +465,7 @@ class CreatorMarket(mesa.Model):
         prev = self._today.get("listed_ids")
         ids = np.flatnonzero(listed)
         turnover = 1.0 - jaccard(ids, prev) if prev is not None else np.nan
-        st = self.state.sample_status()
+        st = self._status  # statuses as of today's scoring
         today_f = (st.decided_day == day) & (
             (st.status == FULFILLED_VIDEO) | (st.status == FULFILLED_LIVE)
         )

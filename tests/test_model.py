@@ -183,6 +183,10 @@ def test_exits_free_slots_newcomers_take_them_and_ids_are_never_reused():
     ids = m.creators.creator_id
     assert np.unique(ids).size == ids.size and ids.max() >= 400  # newcomers have new ids
     assert ids.max() == m.next_id - 1
+    # the engine breaks ties by id: its tiebreak is the rank of each slot's id
+    expected = np.empty(ids.size, dtype=np.int64)
+    expected[np.argsort(ids)] = np.arange(ids.size)
+    np.testing.assert_array_equal(m.state.tiebreak, expected)
     gone = ~m.creators.active  # left by the end of day 39
     assert gone.any()
     m.step()  # day 40 is scored while they are gone
