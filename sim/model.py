@@ -387,13 +387,19 @@ class CreatorMarket(mesa.Model):
     def _adapt(self, day: int) -> None:
         a, c = self.params.adaptation, self.creators
         per = self._period
-        if (day + 1) % a.every_days or (a.imitation == 0 and a.noise == 0):
+        if (day + 1) % a.every_days:
             return
+        # The period's payoff (also what the unpaid-exit rule of stage 7 looks at).
         payoff = (
             self.params.merchants.commission * per["gmv"]
             + a.list_value * per["list_exposure"]
             - a.effort_cost * per["hours"] * (1.0 + a.stress_cost * c.stress)
         )
+        self._last_payoff = payoff
+        for v in per.values():
+            v[:] = 0.0
+        if a.imitation == 0 and a.noise == 0:
+            return  # adaptation switched off
         new = stages.imitate(
             {"effort": c.effort, "uptake": c.uptake},
             payoff,
@@ -402,11 +408,8 @@ class CreatorMarket(mesa.Model):
             params=a,
             rng=self.streams["adaptation"],
         )
-        self._last_payoff = payoff
         c.effort = np.clip(new["effort"], 0.1, a.max_effort)
         c.uptake = np.clip(new["uptake"], 0.0, 2.0)
-        for v in per.values():
-            v[:] = 0.0
 
     # 7 ---------------------------------------------------------------------------------
     def _turnover(self, day: int) -> None:
@@ -541,7 +544,6 @@ class CreatorMarket(mesa.Model):
         per["gmv"] += gmv
         per["list_exposure"] += list_exp
         per["hours"] += work.hours
-        del work
 
     # results ---------------------------------------------------------------------------
     def list_snapshot(self) -> dict[str, np.ndarray]:
