@@ -216,16 +216,7 @@ class CreatorMarket(mesa.Model):
         # be featured today.
         st = book.status(day - 1, self.scenario.scoring.fulfilment)
         status, deadline = st.status, st.deadline_day
-        delivered = book.delivered_day
-        candidate = np.flatnonzero(
-            (status == PENDING)
-            & ~ledger["featured"]
-            & ~ledger["forget"]
-            & (delivered <= day)
-            & (deadline >= day)
-            & (book.creator >= 0)
-        )
-        candidate = candidate[c.active[book.creator[candidate]]]
+        candidate = np.flatnonzero(self._waiting(status, day) & (deadline >= day))
         who = book.creator[candidate]
         burnt = c.burnt_days_left > 0
         # A burnt-out creator counts as overloaded: half as likely to get to a sample.
@@ -260,6 +251,19 @@ class CreatorMarket(mesa.Model):
         c.workload = work.hours / np.maximum(capacity, 1e-9)
         self._work = work
         self._features_today = (feat, who)
+
+    def _waiting(self, status: np.ndarray, day: int) -> np.ndarray:
+        """Samples a current creator holds, delivered, pending, not yet featured or forgotten."""
+        book, led = self.state.samples, self.ledger
+        mine = book.creator >= 0
+        mine[mine] = self.creators.active[book.creator[mine]]
+        return (
+            mine
+            & (status == PENDING)
+            & ~led["featured"]
+            & ~led["forget"]
+            & (book.delivered_day <= day)
+        )
 
     # 3 ---------------------------------------------------------------------------------
     def _attention(self, day: int) -> None:
@@ -337,9 +341,7 @@ class CreatorMarket(mesa.Model):
         c, b = self.creators, self.params.burnout
         st = self._status  # statuses as of today's scoring
         book = self.state.samples
-        open_ = (st.status == PENDING) & ~self.ledger["featured"] & ~self.ledger["forget"]
-        open_ &= (book.delivered_day <= day) & (book.creator >= 0)
-        idx = np.flatnonzero(open_)
+        idx = np.flatnonzero(self._waiting(st.status, day))
         pressure = stages.deadline_pressure(
             book.creator[idx], st.deadline_day[idx] - day, c.n, params=b
         )
