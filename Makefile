@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # Measured on a 2-core machine: 25 s in all when idle, 44 s with other work running.
 DEMO_SIZE := --creators 50000 --days 365
 
-.PHONY: demo score-demo test lint bench clean install
+.PHONY: demo score-demo test lint bench clean install calibrate validate
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,9 +29,18 @@ test: $(STAMP)
 	$(BIN)/ruff check scoring sim tests benchmarks
 	$(BIN)/python -m pytest -q
 
+# Fit the feed's position bias and social proof on MusicLab experiment 2 and print the fit
+# (docs/validation.md); about 10 s. `make validate` replays experiment 2 with the defaults.
+calibrate: $(STAMP)
+	$(BIN)/creatorsim validate musiclab examples/validation/musiclab_exp2.json --calibrate
+
+validate: $(STAMP)
+	$(BIN)/creatorsim validate musiclab examples/validation/musiclab_exp2.json --display sorted --worlds 8 --seed 0
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_scoring.py --category-order sorted --malloc-tuned
 	$(BIN)/python benchmarks/bench_model.py
+	$(BIN)/python benchmarks/bench_executors.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

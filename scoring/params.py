@@ -77,11 +77,12 @@ def param(
 ) -> Any:
     """Declare a dataclass field as a documented parameter.
 
-    ``source`` is a mechanic number (reported) or ``"assumed"``, in which case ``reason`` must
-    say in one line why the default was chosen.
+    ``source`` is a mechanic number (reported), ``"assumed"``, or ``"calibrated ..."`` (fitted
+    to data or to a stated target, e.g. ``"calibrated on MusicLab exp. 2"``); for the last two
+    ``reason`` must say in one line why the default was chosen or how it was fitted.
     """
-    if source == "assumed" and not reason:
-        raise ValueError(f"assumed parameter {doc!r} needs a reason")
+    if (source == "assumed" or source.startswith("calibrated")) and not reason:
+        raise ValueError(f"{source} parameter {doc!r} needs a reason")
     info = ParamInfo(unit, source, doc, low, high, choices, reason)
     if isinstance(default, (list, dict, set)):
         raise TypeError("parameter defaults must be immutable (use a tuple)")

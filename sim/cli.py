@@ -4,7 +4,10 @@
 policy and prints the lists; ``--explain`` breaks one creator's score down; ``--out`` writes the
 tidy tables. ``creatorsim run SCENARIO --seed S`` runs the agent-based model and writes its
 tables, figures and report (``sim.run``); ``creatorsim explain SCENARIO`` lists every parameter
-with its value, default, unit and provenance. Bad arguments and bad data end with a message
+with its value, default, unit and provenance. ``creatorsim compare``, ``sweep`` and
+``sensitivity`` run experiments (``sim.experiments``); a bad sweep file exits with status 2
+before any run. ``creatorsim validate musiclab DATA.json`` replays MusicLab with the attention
+market (``sim.validation``). Bad arguments and bad data end with a message
 naming the problem and exit status 2 (usage) or 1 (data or scenario), never a traceback.
 """
 
@@ -159,6 +162,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     e.add_argument("scenario", metavar="SCENARIO", help="scenario TOML file (see scenarios/)")
     e.add_argument("--doc", action="store_true", help="also print what each parameter means")
+
+    from sim.experiments.cli import add_parsers as add_experiment_parsers
+
+    add_experiment_parsers(sub)  # compare, sweep, sensitivity (sim.experiments)
+    from sim.validation import add_subparser as add_validation_parser
+
+    add_validation_parser(sub)  # validate musiclab (sim.validation)
     return p
 
 
@@ -305,6 +315,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(args)
         if args.command == "explain":
             return _explain(args)
+        if args.command == "validate":
+            from sim.validation import run_cli as validate
+
+            return validate(args)
+        from sim.experiments.cli import dispatch as experiment
+
+        status = experiment(args)
+        if status is not None:
+            return status
     except (DataError, ConfigError) as exc:
         print(f"creatorsim: error: {exc}", file=sys.stderr)
         return 1

@@ -14,7 +14,7 @@ import dataclasses
 import mesa
 import numpy as np
 
-from scoring import ScoringState, WindowScores
+from scoring import WINDOW_DAYS, ScoringState, WindowScores
 from scoring.fulfilment import (
     FULFILLED_LIVE,
     FULFILLED_VIDEO,
@@ -121,7 +121,12 @@ class CreatorMarket(mesa.Model):
         self.totals = {
             key: np.zeros(n) for key in ("views", "gmv", "list_exposure", "days_listed", "workload")
         }
-        self._period = {key: np.zeros(n) for key in ("gmv", "list_exposure", "hours")}
+        self._period = {
+            key: np.zeros(n)
+            for key in ("gmv", "views", "standing", "hours", "pieces", "stress", "days", "missed")
+        }
+        self._gain: np.ndarray | None = None  # list-score gain of one more video (weekly)
+        self._gain_day = -1
         self._last_payoff = np.zeros(n)  # payoff of the last adaptation period
         self.n_start = n
         self.next_id = n  # ids are never reused
@@ -137,7 +142,7 @@ class CreatorMarket(mesa.Model):
         self._attention(day)  # 3. M14, M16: views by quality, audience, luck, standing
         self._scoring(day)  # 4. M4-M13: the engine updates fulfilment, indices, lists
         self._burnout(day)  # 5. M15: overload and deadlines build stress; burnout
-        self._adapt(day)  # 6. creators imitate better-paid peers' effort every few weeks
+        self._adapt(day)  # 6. creators adjust effort to what pays (gradient) every few weeks
         self._turnover(day)  # 7. M15: creators leave (burnout, no pay); newcomers join
         self._outcomes(day)  # visibility, workload, burnout, commerce (DESIGN.md "Outcomes")
         self.day = day
@@ -273,7 +278,7 @@ class CreatorMarket(mesa.Model):
         if a.coupling > 0 and a.coupling_list in self.positions:
             standing = stages.list_standing(
                 self.positions[a.coupling_list],
-                bias=self.params.merchants.position_bias,
+                bias=a.position_bias,
                 depth=self.params.merchants.positions_viewed,
             )
         out = stages.attention_market(
@@ -323,6 +328,9 @@ class CreatorMarket(mesa.Model):
         decided = (st.status >= FULFILLED_VIDEO) & ~led["processed"]
         missed = np.flatnonzero(decided & (st.status == MISSED) & (self.state.samples.creator >= 0))
         if missed.size:
+            self._period["missed"] += np.bincount(
+                self.state.samples.creator[missed], minlength=self.creators.n
+            )
             keys = led["merchant"][missed] * self.creators.n + self.state.samples.creator[missed]
             new, new_counts = np.unique(keys, return_counts=True)
             # Merge into the sorted pair keys and their miss counts (no re-sort of history).
@@ -358,31 +366,77 @@ class CreatorMarket(mesa.Model):
         c.first_burnout_day[first] = day
         self._today["burnouts_today"] = int(strain.burnt_today.sum())
         if day % INCENTIVE_EVERY == INCENTIVE_EVERY - 1:
-            self._today.update(self._burnout_incentive())
+            self._today.update(self._burnout_incentive(day))
 
-    def _burnout_incentive(self) -> dict[str, float]:
-        """The pull of the lists on effort (M15): list-score gain of one more video.
+    def _list_gain(self, day: int) -> np.ndarray:
+        """(n,) list-score gain of one more video in the list window (M15), cached per day.
 
-        For every creator, the change of its score on the lists merchants use if it alone had
-        posted one more video (with a product linked, for sellers) in the list window, others
-        held fixed (``ScoringState.marginal_gain``). ``incentive_overloaded`` is the mean gain of
-        creators already working at or above capacity: positive means the lists still pay for
-        effort beyond a sustainable level (the burnout incentive gap).
+        For every creator, the change of its score on the lists merchants use (mean over them)
+        if it alone had posted one more video (with a product linked, for sellers) in the list
+        window, others held fixed (``ScoringState.marginal_gain``: exact finite difference).
+        """
+        if self._gain is None or self._gain_day != day:
+            c, mp = self.creators, self.params.merchants
+            gain = self.state.marginal_gain(
+                mp.list_window,
+                {"videos": 1, "products_linked": (c.orientation > 0).astype(np.int64)},
+            )
+            g = np.mean([gain[name] for name in mp.lists_used if name in gain], axis=0)
+            self._gain, self._gain_day = np.where(c.active, g, 0.0), day
+        return self._gain
+
+    def _video_value(self, day: int) -> tuple[np.ndarray, np.ndarray]:
+        """What one more video a day is worth to each creator, and what it costs, (n,) each.
+
+        Value = commission x the creator's GMV per piece this period + ``view_value`` x its
+        views per piece (per 1,000) + ``list_value`` x the
+        list-score gain of one more video x the window's days (a video a day adds that many to
+        the window) + ``miss_cost`` x the samples it missed this period per day (a video a day
+        more would have featured them, M11, O4). Cost = ``effort_cost`` x ``video_hours`` x
+        (1 + ``stress_cost`` x mean stress this period). See :class:`sim.scenario.AdaptationParams`.
+        """
+        a, per = self.params.adaptation, self._period
+        window_days = WINDOW_DAYS[self.params.merchants.list_window]
+        pieces = np.maximum(per["pieces"], 1.0)
+        value = (
+            self.params.merchants.commission * per["gmv"] / pieces
+            + a.view_value * per["views"] / pieces / 1000.0
+            + a.list_value * window_days * self._list_gain(day)
+            + a.miss_cost * per["missed"] / np.maximum(per["days"], 1.0)
+        )
+        stress = per["stress"] / np.maximum(per["days"], 1.0)
+        cost = a.effort_cost * self.params.creators.video_hours * (1.0 + a.stress_cost * stress)
+        return value, cost
+
+    def _burnout_incentive(self, day: int) -> dict[str, float]:
+        """The pull of the lists on effort (M15), by creator group.
+
+        ``incentive_*``: mean list-score gain of one more video (:meth:`_list_gain`).
+        ``incentive_gap_*``: among creators working at or above capacity, the mean of what one
+        more video a day is worth minus what it would cost a creator free of stress
+        (:meth:`_video_value`), in currency: positive means the rules pay for effort beyond a
+        sustainable level, and stress alone holds creators back.
         """
         c = self.creators
-        mp = self.params.merchants
-        gain = self.state.marginal_gain(
-            mp.list_window, {"videos": 1, "products_linked": (c.orientation > 0).astype(np.int64)}
-        )
-        g = np.mean([gain[name] for name in mp.lists_used if name in gain], axis=0)
-        ent = c.entertainer
-        over = c.workload >= 1.0
+        g = self._list_gain(day)
+        value, _ = self._video_value(day)
+        a = self.params.adaptation
+        gap = value - a.effort_cost * self.params.creators.video_hours
+        ent, over = c.entertainer, (c.workload >= 1.0) & c.active
+
+        def mean(x: np.ndarray, mask: np.ndarray) -> float:
+            return float(x[mask].mean()) if mask.any() else np.nan
+
+        act = c.active
         return {
-            "incentive_mean": float(g.mean()),
-            "incentive_sellers": float(g[~ent].mean()) if (~ent).any() else np.nan,
-            "incentive_entertainers": float(g[ent].mean()) if ent.any() else np.nan,
-            "incentive_overloaded": float(g[over].mean()) if over.any() else np.nan,
-            "incentive_within_capacity": float(g[~over].mean()) if (~over).any() else np.nan,
+            "incentive_mean": mean(g, act),
+            "incentive_sellers": mean(g, act & ~ent),
+            "incentive_entertainers": mean(g, act & ent),
+            "incentive_overloaded": mean(g, over),
+            "incentive_within_capacity": mean(g, act & ~over),
+            "incentive_gap": mean(gap, over),
+            "incentive_gap_sellers": mean(gap, over & ~ent),
+            "incentive_gap_entertainers": mean(gap, over & ent),
         }
 
     # 6 ---------------------------------------------------------------------------------
@@ -394,24 +448,29 @@ class CreatorMarket(mesa.Model):
         # The period's payoff (also what the unpaid-exit rule of stage 7 looks at).
         payoff = (
             self.params.merchants.commission * per["gmv"]
-            + a.list_value * per["list_exposure"]
+            + a.view_value * per["views"] / 1000.0
+            + a.list_value * per["standing"]
             - a.effort_cost * per["hours"] * (1.0 + a.stress_cost * c.stress)
         )
+        adapting = a.imitation > 0 or a.noise > 0 or (a.rule == "gradient" and a.learning_rate > 0)
+        if adapting:
+            rng = self.streams["adaptation"]
+            if a.rule == "gradient":
+                value, cost = self._video_value(day)
+                effort = stages.effort_step(c.effort, value, cost, params=a, rng=rng)
+                traits = {"uptake": c.uptake}
+            else:
+                traits = {"effort": c.effort, "uptake": c.uptake}
+            new = stages.imitate(
+                traits, payoff, self.category_starts, c.category, params=a, rng=rng
+            )
+            if a.rule != "gradient":
+                effort = new["effort"]
+            c.effort = np.clip(effort, 0.1, a.max_effort)
+            c.uptake = np.clip(new["uptake"], 0.0, 2.0)
         self._last_payoff = payoff
         for v in per.values():
             v[:] = 0.0
-        if a.imitation == 0 and a.noise == 0:
-            return  # adaptation switched off
-        new = stages.imitate(
-            {"effort": c.effort, "uptake": c.uptake},
-            payoff,
-            self.category_starts,
-            c.category,
-            params=a,
-            rng=self.streams["adaptation"],
-        )
-        c.effort = np.clip(new["effort"], 0.1, a.max_effort)
-        c.uptake = np.clip(new["uptake"], 0.0, 2.0)
 
     # 7 ---------------------------------------------------------------------------------
     def _turnover(self, day: int) -> None:
@@ -428,6 +487,7 @@ class CreatorMarket(mesa.Model):
             ids = self.next_id + np.arange(k)
             self.next_id += k
             followers = newcomers(c, slots, ids, self.params, rng=rng)
+            c.joined_day[slots] = day + 1  # they start work tomorrow
             # Id ranks: the newcomers have the largest ids; everyone else keeps their order.
             rank = self.state.tiebreak
             if rank is None:
@@ -544,8 +604,27 @@ class CreatorMarket(mesa.Model):
         t["workload"] += c.workload
         per = self._period
         per["gmv"] += gmv
-        per["list_exposure"] += list_exp
+        per["views"] += views
+        per["standing"] += self._standing()
         per["hours"] += work.hours
+        per["pieces"] += work.videos + work.livestreams
+        per["stress"] += c.stress
+        per["days"] += 1.0
+
+    def _standing(self) -> np.ndarray:
+        """Each creator's score (0-1) on the lists merchants use, 0 when excluded (M12).
+
+        The score, not the list position, is what adaptation values: it rises smoothly with
+        the creator's own activity far below the positions merchants look at, so a creator
+        ranked 300th still sees that more videos move it up (M15).
+        """
+        s = self.scores
+        names = [name for name in self.params.merchants.lists_used if name in s.list_scores]
+        total = np.zeros(self.creators.n)
+        for name in names:
+            total += np.nan_to_num(s.list_scores[name], nan=0.0)
+        total = np.where(s.eligible, total, 0.0)
+        return total / max(len(names), 1)
 
     # results ---------------------------------------------------------------------------
     def list_snapshot(self) -> dict[str, np.ndarray]:
@@ -615,6 +694,7 @@ class CreatorMarket(mesa.Model):
             "stress_end": c.stress,
             "burnouts": c.burnouts,
             "first_burnout_day": c.first_burnout_day,
+            "joined_day": c.joined_day,
             "effort_end": c.effort,
             "uptake_end": c.uptake,
         }

@@ -34,6 +34,7 @@ class Creators:
     burnt_days_left: np.ndarray  # int64: > 0 while burnt out
     burnouts: np.ndarray  # int64: burnouts so far
     first_burnout_day: np.ndarray  # int64: -1 if never
+    joined_day: np.ndarray  # int64: day the slot's creator joined (0 for the first cohort)
     effort: np.ndarray  # float64: multiplier of planned hours (adaptation)
     uptake: np.ndarray  # float64: multiplier of the chance to accept a sample (adaptation)
     active: np.ndarray  # bool: on the platform (False: left, slot vacant)
@@ -96,6 +97,7 @@ def init_creators(p: ModelParams, n: int, *, rng: np.random.Generator) -> Creato
         burnt_days_left=np.zeros(n, dtype=np.int64),
         burnouts=np.zeros(n, dtype=np.int64),
         first_burnout_day=np.full(n, -1, dtype=np.int64),
+        joined_day=np.zeros(n, dtype=np.int64),
         effort=np.ones(n),
         uptake=np.ones(n),
         active=np.ones(n, dtype=bool),

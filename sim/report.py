@@ -55,6 +55,8 @@ KEY_OUTCOMES: tuple[tuple[str, str, str], ...] = (
     ("overload_share", "Creators working above capacity (M15)", ".1%"),
     ("burnt_out_share", "Creators burnt out (M15)", ".1%"),
     ("incentive_overloaded", "List-score gain of one more video, overloaded creators", ".5f"),
+    ("incentive_gap", "Burnout incentive gap: value of one more video beyond its cost", ".2f"),
+    ("effort_mean", "Effort (multiplier of planned hours), mean", ".2f"),
     ("last_minute_share", "Samples fulfilled in their last days", ".1%"),
     ("fulfilment_rate", "Sample fulfilment rate, since day 0 (M10, M11)", ".1%"),
     ("gmv", "GMV per day", ",.0f"),
@@ -125,6 +127,8 @@ def summary_lines(daily: Mapping[str, np.ndarray], days: int = TAIL_DAYS) -> lis
 # -- parameters ------------------------------------------------------------------------------
 def provenance(info: ParamInfo) -> str:
     """Where a parameter's value comes from: the mechanic number, or ``assumed: reason``."""
+    if info.source.startswith("calibrated"):
+        return f"{info.source}: {info.reason}"
     if info.reported:
         return info.source
     return f"assumed: {info.reason}" if info.reason else "assumed"
@@ -199,8 +203,8 @@ def figure_visibility(daily: Mapping[str, np.ndarray]) -> Figure:
 
 
 def figure_workload(daily: Mapping[str, np.ndarray]) -> Figure:
-    """Mean workload; shares overloaded, stressed, burnt out, fulfilling samples late (M15)."""
-    fig, (a, b) = _figure(FIGURES["fig_workload.png"], 2)
+    """Workload; shares overloaded, stressed, burnt out; effort and the incentive gap (M15)."""
+    fig, (a, b, c) = _figure(FIGURES["fig_workload.png"], 3)
     _series(a, daily, [("workload_mean", "mean workload (hours / capacity)")])
     a.axhline(1.0, color="grey", lw=0.8, ls="--")
     a.set_ylabel("workload")
@@ -217,6 +221,25 @@ def figure_workload(daily: Mapping[str, np.ndarray]) -> Figure:
     )
     b.set_ylabel("share")
     b.set_ylim(0, 1.02)
+    _series(c, daily, [("effort_mean", "mean effort (x planned hours)")])
+    c.set_ylabel("effort")
+    if "incentive_gap" in daily:  # weekly: plot the measured days only
+        day = np.asarray(daily["day"])
+        gap = np.asarray(daily["incentive_gap"], dtype=np.float64)
+        ok = ~np.isnan(gap)
+        twin = c.twinx()
+        twin.plot(
+            day[ok],
+            gap[ok],
+            "o-",
+            ms=3,
+            lw=1,
+            color="C3",
+            label="incentive gap (value - stress-free cost of a video)",
+        )
+        twin.axhline(0.0, color="C3", lw=0.6, ls=":")
+        twin.set_ylabel("currency per video")
+        twin.legend(fontsize=8, loc="lower right")
     return fig
 
 
@@ -245,6 +268,45 @@ def make_figures(daily: Mapping[str, np.ndarray]) -> dict[str, Figure]:
     }
 
 
+# -- burnout by group ------------------------------------------------------------------------
+def burnout_by_group(creators: Mapping[str, np.ndarray], days: int) -> list[dict[str, Any]]:
+    """Burnout of the creators in their slots at the end of the run, by group (M15).
+
+    Groups: everyone, sellers, entertainers, the top 10% by followers at the start. For each:
+    creators, share burnt out at least once, burnouts per creator-year on the platform, and
+    the median days from joining to the first burnout among those who burnt out.
+    """
+    ent = np.asarray(creators["entertainer"], dtype=bool)
+    fol = np.asarray(creators["followers_start"], dtype=np.float64)
+    top = fol >= np.quantile(fol, 0.9) if fol.size else np.zeros(0, dtype=bool)
+    first = np.asarray(creators["first_burnout_day"])
+    joined = np.asarray(creators.get("joined_day", np.zeros(first.size, dtype=np.int64)))
+    burnouts = np.asarray(creators["burnouts"], dtype=np.float64)
+    years = np.maximum(days - joined, 1) / 365.0
+    rows = []
+    for name, mask in (
+        ("all", np.ones(first.size, dtype=bool)),
+        ("sellers", ~ent),
+        ("entertainers", ent),
+        ("top 10% by followers", top),
+    ):
+        burnt = mask & (first >= 0)
+        rows.append(
+            {
+                "group": name,
+                "creators": int(mask.sum()),
+                "ever_burnt_out": float(burnt.sum() / mask.sum()) if mask.any() else math.nan,
+                "burnouts_per_year": float(burnouts[mask].sum() / years[mask].sum())
+                if mask.any()
+                else math.nan,
+                "median_days_to_burnout": float(np.median(first[burnt] - joined[burnt]))
+                if burnt.any()
+                else math.nan,
+            }
+        )
+    return rows
+
+
 # -- report.md -------------------------------------------------------------------------------
 def _cell(text: Any) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
@@ -255,8 +317,9 @@ def render_report(
     meta: Mapping[str, Any],
     daily: Mapping[str, np.ndarray],
     figures: Sequence[str] = tuple(FIGURES),
+    creators: Mapping[str, np.ndarray] | None = None,
 ) -> str:
-    """The Markdown report of one run.
+    """The Markdown report of one run (with ``creators``, the creator table: burnout by group).
 
     ``meta`` is the run's metadata (``run.json``): ``seed``, ``days``, ``creators`` and
     ``timings`` are used, ``date`` and ``versions`` when present.
@@ -298,6 +361,25 @@ def render_report(
     for key, label, _ in KEY_OUTCOMES:
         if key in means:
             lines.append(f"| {label} | {fmt_outcome(key, means[key])} | `{key}` |")
+    if creators is not None and "first_burnout_day" in creators:
+        lines += [
+            "",
+            "## Burnout by group (M15), creators in their slots at the end",
+            "",
+            "| group | creators | burnt out at least once | burnouts per creator-year | "
+            "median days from joining to the first burnout |",
+            "|---|---:|---:|---:|---:|",
+        ]
+
+        def num(x: float, f: str) -> str:
+            return "n/a" if math.isnan(x) else format(x, f)
+
+        for r in burnout_by_group(creators, int(meta["days"])):
+            lines.append(
+                f"| {r['group']} | {r['creators']:,} | {num(r['ever_burnt_out'], '.1%')} | "
+                f"{num(r['burnouts_per_year'], '.2f')} | "
+                f"{num(r['median_days_to_burnout'], '.0f')} |"
+            )
     lines += [
         "",
         "Every daily outcome is in `daily.parquet` (one row per day); every creator's totals in "

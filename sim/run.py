@@ -317,7 +317,9 @@ def write_outputs(result: RunResult, out_dir: str | os.PathLike) -> RunResult:
     meta = {**result.metadata, "timings": timings}
     put(
         "report.md",
-        lambda p: _write_text(report.render_report(result.scenario, meta, result.daily), p),
+        lambda p: _write_text(
+            report.render_report(result.scenario, meta, result.daily, creators=result.creators), p
+        ),
     )
     meta["outcomes"] = {
         "tail_days": min(report.TAIL_DAYS, result.days),

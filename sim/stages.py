@@ -31,6 +31,7 @@ __all__ = [
     "accept_offers",
     "answer_messages",
     "attention_market",
+    "choice_log_weight",
     "choose_features",
     "counts",
     "deadline_pressure",
@@ -290,6 +291,34 @@ def take_downs(n_up: int, *, params: CreatorParams, rng: np.random.Generator) ->
     return rng.random(n_up) < params.takedown_daily_prob
 
 
+def choice_log_weight(
+    appeal: np.ndarray,
+    popularity: np.ndarray | None = None,
+    position: np.ndarray | None = None,
+    *,
+    appeal_weight: float | np.ndarray,
+    social_proof: float | np.ndarray,
+    position_bias: float | np.ndarray,
+) -> np.ndarray:
+    """Log of the weight with which an item is picked from a feed or a ranked display.
+
+    ``appeal_weight * appeal + social_proof * log(1 + popularity) - position_bias *
+    log(position)``: the item's own appeal, cumulative advantage from the popularity shown
+    (views, downloads; leave out where none is shown) and attention that falls with the place
+    ``position`` (1 = top) on a ranked display (leave out where there is none). The creator
+    feed (:func:`attention_market`, M14) and the MusicLab replication
+    (:mod:`sim.validation`) both pick with it, so the social-proof and position-bias exponents
+    calibrated on MusicLab are the feed's. Arrays broadcast; weights scale-free in popularity
+    (doubling it multiplies the weight by ``2 ** social_proof`` once it is large).
+    """
+    log_w = appeal_weight * np.asarray(appeal, dtype=np.float64)
+    if popularity is not None:
+        log_w = log_w + social_proof * np.log1p(popularity)
+    if position is not None:
+        log_w = log_w - position_bias * np.log(position)
+    return log_w
+
+
 def attention_market(
     c: Creators,
     work: Work,
@@ -305,7 +334,10 @@ def attention_market(
     is proportional to pieces x exp(quality_weight * quality) x (1 + followers)^
     follower_exponent x (1 + yesterday's views per piece)^social_proof x exp(coupling *
     standing) x lognormal luck (sd ``views_sigma``): cumulative advantage as in MusicLab, and
-    list standing only as far as the scenario couples the feed to the lists (M14). Views give
+    list standing only as far as the scenario couples the feed to the lists (M14). The quality
+    and social-proof terms are :func:`choice_log_weight`, the choice weight calibrated on
+    MusicLab exp. 2 (``sim.validation``); the feed shows no positions of its own, so the
+    calibrated position bias enters through ``standing`` (:func:`list_standing`). Views give
     watch time, engagements and followers by quality; views of shoppable pieces give product
     views (M16), product views give orders by selling skill, orders give GMV at the category's
     prices (lognormal basket noise).
@@ -317,9 +349,14 @@ def attention_market(
     n = c.n
     pieces = work.videos + work.livestreams
     log_w = (
-        params.quality_weight * c.quality
+        choice_log_weight(
+            c.quality,
+            c.views_per_piece,
+            appeal_weight=params.quality_weight,
+            social_proof=params.social_proof,
+            position_bias=params.position_bias,
+        )
         + params.follower_exponent * np.log1p(c.followers)
-        + params.social_proof * np.log1p(c.views_per_piece)
         + params.coupling * standing
         + rng.normal(0.0, params.views_sigma, n)
     )
@@ -437,6 +474,29 @@ def imitate(
         moved = x + step * (x[peer] - x)
         out[name] = moved + rng.normal(0.0, params.noise, n) if params.noise > 0 else moved
     return out
+
+
+def effort_step(
+    effort: np.ndarray,
+    value: np.ndarray,
+    cost: np.ndarray,
+    *,
+    params: AdaptationParams,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Stage 6 (M15): one gradient step of effort on the creator's own payoff.
+
+    ``effort + learning_rate * tanh(value / cost - 1)`` plus Gaussian noise (sd ``noise``),
+    clipped to [0.1, ``max_effort``]: effort grows while one more video a day is worth more
+    than it costs, shrinks when it is worth less, and by at most ``learning_rate`` (tanh
+    bounds the step, so a creator never leaps on one lucky fortnight). ``value`` and ``cost``
+    are (n,) arrays in currency per video (see ``CreatorMarket._video_value``).
+    """
+    step = params.learning_rate * np.tanh(value / cost - 1.0)
+    new = effort + step
+    if params.noise > 0:
+        new = new + rng.normal(0.0, params.noise, effort.size)
+    return np.clip(new, 0.1, params.max_effort)
 
 
 def exits(

@@ -30,10 +30,10 @@ def outcome(overrides: tuple[tuple[str, object], ...], seed: int, days: int = 12
     return {"tail": tail, "model": m}
 
 
-def paired(a: tuple, b: tuple, key, days: int = 120) -> np.ndarray:
+def paired(a: tuple, b: tuple, key, days: int = 120, seeds=SEEDS) -> np.ndarray:
     """Per-seed differences b - a of an outcome (a key of the tail, or a function of a run)."""
     out = []
-    for s in SEEDS:
+    for s in seeds:
         ra, rb = outcome(a, s, days), outcome(b, s, days)
         fa = ra["tail"][key] if isinstance(key, str) else key(ra["model"])
         fb = rb["tail"][key] if isinstance(key, str) else key(rb["model"])
@@ -145,16 +145,52 @@ def test_incremental_sample_status_equals_a_full_evaluation():
     np.testing.assert_array_equal(fast.decided_day, full.decided_day)
 
 
+OVERALL = ("merchants.lists_used", ("overall",))  # merchants pick from the overall list
+
+
 def test_burnout_incentive_rises_with_the_diligence_weight_and_the_gap_shrinks_without_it():
-    # merchants use the overall list; one more video pays more in list score when diligence
-    # weighs more, and less (here: negative) with diligence and cooperation weighted 0
-    lists = ("merchants.lists_used", ("overall",))
-    base = (lists,)
-    heavy = (lists, ("scoring.overall.diligence", 5.0))
-    none = (lists, ("scoring.overall.diligence", 0.0), ("scoring.overall.cooperation", 0.0))
+    # one more video pays more in list score when diligence weighs more, and less (here:
+    # negative) with diligence and cooperation weighted 0
+    base = (OVERALL,)
+    heavy = (OVERALL, ("scoring.overall.diligence", 5.0))
+    none = (OVERALL, ("scoring.overall.diligence", 0.0), ("scoring.overall.cooperation", 0.0))
     assert_positive(paired(base, heavy, "incentive_overloaded", days=63))
     assert_positive(paired(none, base, "incentive_overloaded", days=63))
     assert_positive(paired(none, base, "incentive_mean", days=63))
+    # the gap: what one more video a day is worth to an overloaded creator beyond its
+    # stress-free cost
+    assert_positive(paired(base, heavy, "incentive_gap", days=63))
+    assert_positive(paired(none, base, "incentive_gap", days=63))
+
+
+def test_a_heavier_diligence_weight_raises_effort_and_the_burnout_share():
+    # M15: creators follow the pull of the lists (gradient rule) until stress holds them back
+    base = (OVERALL,)
+    heavy = (OVERALL, ("scoring.overall.diligence", 5.0))
+    assert_positive(paired(base, heavy, "effort_mean"))
+    assert_positive(paired(base, heavy, "burnt_out_share"))
+    assert_positive(paired(base, heavy, "stressed_share"))
+
+
+def test_a_shorter_fulfilment_window_raises_the_incentive_gap_and_burnout():
+    # M10, M15: a 6-day window makes creators miss more samples; a creator who missed one
+    # values a video a day more by the misses it would have prevented (miss_cost), works more
+    # and burns out more. A small effect (about one point of burnt-out share): 8 seeds, and
+    # shares averaged over the last 60 days.
+    short = (("scoring.fulfilment.window_days", 6),)
+    seeds = range(8)
+
+    def last_60(name):
+        return lambda m: float(np.mean(m.daily_table()[name][-60:]))
+
+    assert_positive(paired(BASE, short, "incentive_gap", seeds=seeds))
+    assert_positive(paired(BASE, short, last_60("effort_mean"), seeds=seeds))
+    assert_positive(paired(BASE, short, last_60("stressed_share"), seeds=seeds))
+    assert_positive(paired(BASE, short, last_60("burnt_out_share"), seeds=seeds))
+    # without the belief that a miss costs something, the window does not move effort
+    calm = (("adaptation.miss_cost", 0.0),)
+    flat = paired(calm, (*calm, *short), last_60("effort_mean"), seeds=range(4))
+    assert abs(flat.mean()) < 0.01, flat
 
 
 def _daily_of(seed: int) -> dict:
@@ -183,6 +219,8 @@ def test_exits_free_slots_newcomers_take_them_and_ids_are_never_reused():
     ids = m.creators.creator_id
     assert np.unique(ids).size == ids.size and ids.max() >= 400  # newcomers have new ids
     assert ids.max() == m.next_id - 1
+    joined = m.creators.joined_day
+    assert np.all(joined[ids < 400] == 0) and np.all(joined[ids >= 400] >= 1)  # newcomers
     # the engine breaks ties by id: its tiebreak is the rank of each slot's id
     expected = np.empty(ids.size, dtype=np.int64)
     expected[np.argsort(ids)] = np.arange(ids.size)

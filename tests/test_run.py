@@ -340,3 +340,32 @@ def test_explain_bad_or_missing_scenario_file_exits_1(tmp_path, capsys):
     assert main(["explain", str(tmp_path / "nowhere.toml")]) == 1
     err = capsys.readouterr().err
     assert "nowhere.toml" in err and "an existing TOML file" in err
+
+
+def test_burnout_by_group_counts_shares_rates_and_days_from_joining():
+    creators = {
+        "entertainer": np.array([False, False, True, True]),
+        "followers_start": np.array([10, 20, 30, 1000]),
+        "first_burnout_day": np.array([40, -1, 70, 15]),
+        "joined_day": np.array([0, 0, 50, 5]),
+        "burnouts": np.array([2, 0, 1, 3]),
+    }
+    rows = {r["group"]: r for r in report.burnout_by_group(creators, days=365)}
+    assert rows["all"]["creators"] == 4
+    assert rows["all"]["ever_burnt_out"] == pytest.approx(0.75)
+    # 6 burnouts over 365 + 365 + 315 + 360 creator-days
+    assert rows["all"]["burnouts_per_year"] == pytest.approx(6 / (1405 / 365))
+    assert rows["sellers"]["ever_burnt_out"] == pytest.approx(0.5)
+    assert rows["sellers"]["median_days_to_burnout"] == 40
+    # days from joining: 70 - 50 = 20 and 15 - 5 = 10
+    assert rows["entertainers"]["median_days_to_burnout"] == 15
+    assert rows["top 10% by followers"]["creators"] == 1
+    assert rows["top 10% by followers"]["burnouts_per_year"] == pytest.approx(3 / (360 / 365))
+
+
+def test_report_has_the_burnout_by_group_table(cli_run):
+    _r, out = cli_run
+    text = (out / "report.md").read_text()
+    assert "## Burnout by group (M15)" in text
+    for group in ("| all |", "| sellers |", "| entertainers |", "| top 10% by followers |"):
+        assert group in text

@@ -17,8 +17,10 @@ def test_every_model_parameter_has_unit_provenance_and_reason_if_assumed():
     for key, _value, _default, info, set_by_file in Scenario().parameters():
         keys.append(key)
         assert info.unit and info.doc, key
-        assert info.source == "assumed" or info.source[0] in "MO", key
-        if info.source == "assumed":
+        assert info.source == "assumed" or info.source[0] in "MO" or info.source.startswith(
+            "calibrated"
+        ), key
+        if info.source == "assumed" or info.source.startswith("calibrated"):
             assert info.reason, key
         assert not set_by_file
     assert len(keys) == len(set(keys))

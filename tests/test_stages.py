@@ -130,7 +130,8 @@ def _creators(n: int, orientation: float = 1.0, capacity: float = 4.0) -> Creato
         capacity_hours=np.full(n, capacity), procrastinator=np.zeros(n, bool),
         views_per_piece=np.zeros(n), workload=np.zeros(n), stress=np.zeros(n),
         high_days=np.zeros(n, int), burnt_days_left=np.zeros(n, int), burnouts=np.zeros(n, int),
-        first_burnout_day=np.full(n, -1), effort=np.ones(n), uptake=np.ones(n),
+        first_burnout_day=np.full(n, -1), joined_day=np.zeros(n, dtype=np.int64),
+        effort=np.ones(n), uptake=np.ones(n),
         active=np.ones(n, bool),
     )
 
@@ -303,6 +304,23 @@ def test_imitation_moves_toward_better_paid_peers_of_the_same_category():
     none = stages.imitate({"effort": effort}, payoff, starts, cat,
                           params=AdaptationParams(imitation=0.0, noise=0.0), rng=rng(1))
     assert np.array_equal(none["effort"], effort)
+
+
+def test_effort_step_climbs_while_a_video_pays_more_than_it_costs():
+    from sim.scenario import AdaptationParams
+
+    p = AdaptationParams(learning_rate=0.1, noise=0.0, max_effort=2.5)
+    effort = np.array([1.0, 1.0, 1.0, 2.45, 0.12])
+    value = np.array([2.0, 4.0, 0.0, 40.0, 0.0])
+    cost = np.full(5, 2.0)
+    out = stages.effort_step(effort, value, cost, params=p, rng=rng(0))
+    t1 = np.tanh(1.0)  # 0.7616: value twice the cost
+    # worth what it costs: no move; twice: +0.1 tanh(1); nothing: -0.1 tanh(1);
+    # far above: the step is bounded by the learning rate and effort by max_effort; never < 0.1
+    np.testing.assert_allclose(out, [1.0, 1.0 + 0.1 * t1, 1.0 - 0.1 * t1, 2.5, 0.1])
+    noisy = stages.effort_step(effort, value, cost, params=AdaptationParams(noise=0.05),
+                               rng=rng(1))
+    assert not np.array_equal(noisy, out)
 
 
 def test_exit_hazard_adds_burnout_and_unpaid_terms():

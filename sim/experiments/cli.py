@@ -1,0 +1,258 @@
+"""The experiment subcommands of ``creatorsim``: ``compare``, ``sweep``, ``sensitivity``.
+
+They parse arguments and call the :mod:`sim.experiments` API; ``sim.cli`` registers them with
+:func:`add_parsers` and hands them the parsed arguments through :func:`dispatch`. A bad sweep
+file or a bad option ends with the list of problems and exit status 2 before any run starts;
+a sweep whose runs partly failed ends with status 1 (the failures are recorded).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from scoring.params import ConfigError
+
+__all__ = ["add_parsers", "dispatch"]
+
+COMMANDS = ("compare", "sweep", "sensitivity")
+
+
+def _int_at_least(low: int, what: str):
+    def parse(text: str) -> int:
+        try:
+            v = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not {what} (an integer >= {low})"
+            ) from None
+        if v < low:
+            raise argparse.ArgumentTypeError(f"{v} is not allowed: use an integer >= {low}")
+        return v
+
+    return parse
+
+
+def _executor_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_mutually_exclusive_group()
+    g.add_argument(
+        "--workers",
+        type=_int_at_least(1, "a number of processes"),
+        metavar="N",
+        help="run on a local pool of N processes (default: one process)",
+    )
+    g.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on the Dask cluster whose scheduler is at ADDRESS (tcp://HOST:PORT); "
+        "default: $DASK_SCHEDULER_ADDRESS if set",
+    )
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--retry-failed", action="store_true", help="run again the runs recorded as failed"
+    )
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """Add the ``compare``, ``sweep`` and ``sensitivity`` subcommands."""
+    from .summary import outcome_names
+
+    c = sub.add_parser(
+        "compare",
+        help="compare scenarios on the same seeds: paired differences with 95%% CIs",
+        description="Run BASE and each VARIANT on the same --seeds seeds (common random "
+        "numbers) and report, for every outcome, each arm's mean, the paired difference with "
+        "a 95% t interval and how many seeds would halve it. Writes compare.txt, "
+        "compare.parquet (tidy), runs.parquet and compare.png (forest plot) to --out; the runs "
+        "are stored there too, so a rerun only runs what is missing.",
+    )
+    c.add_argument("scenarios", metavar="SCENARIO", nargs="+", help="BASE.toml VARIANT.toml ...")
+    c.add_argument(
+        "--seeds",
+        type=_int_at_least(2, "a number of seeds"),
+        default=10,
+        metavar="K",
+        help="seeds per scenario (default 10)",
+    )
+    c.add_argument(
+        "--root-seed",
+        type=_int_at_least(0, "a seed"),
+        default=0,
+        metavar="S",
+        help="the SeedSequence root the K seeds are spawned from (default 0)",
+    )
+    c.add_argument(
+        "--days",
+        type=_int_at_least(1, "a number of days"),
+        default=180,
+        metavar="D",
+        help="days per run (default 180)",
+    )
+    c.add_argument(
+        "--creators",
+        type=_int_at_least(10, "a number of creators"),
+        metavar="N",
+        help="creators per run (default: each scenario's population.creators)",
+    )
+    c.add_argument(
+        "--burn-in",
+        type=_int_at_least(0, "a number of days"),
+        metavar="B",
+        help="days left out of the outcome means (default: the first third)",
+    )
+    c.add_argument(
+        "--outcome",
+        action="append",
+        choices=outcome_names(),
+        metavar="NAME",
+        help="report only this outcome (repeatable; default: all)",
+    )
+    c.add_argument("--out", metavar="DIR", help="output folder (default: out/compare-<names>)")
+    _executor_options(c)
+
+    s = sub.add_parser(
+        "sweep",
+        help="run a sweep file: a grid, Latin hypercube, Sobol or Morris design over parameters",
+        description="Run the sweep FILE (see docs/experiments.md) into --out: a Parquet file "
+        "per run, sweep.json (the plan) and sweep.parquet (a row per run); for Sobol and "
+        "Morris designs also the sensitivity tables and plots. The file is checked before any "
+        "run starts. Run the same command again to finish an interrupted sweep: only missing "
+        "runs run.",
+    )
+    s.add_argument("sweep", metavar="FILE", help="sweep TOML file (see scenarios/sweeps/)")
+    s.add_argument("--out", metavar="DIR", help="output folder (default: out/sweep-<name>)")
+    _executor_options(s)
+
+    a = sub.add_parser(
+        "sensitivity",
+        help="Sobol indices or Morris screening of a finished sweep",
+        description="Analyse the sweep in DIR (its --out folder): Sobol first-order and total "
+        "indices with intervals (method sobol) or Morris mu*/sigma (method morris) for each "
+        "outcome; writes sensitivity.parquet, sensitivity.txt and a plot per outcome.",
+    )
+    a.add_argument("dir", metavar="DIR", help="the output folder of a sweep")
+    a.add_argument(
+        "--outcome",
+        action="append",
+        metavar="NAME",
+        help="analyse this outcome (repeatable; default: the sweep file's outcomes, else all)",
+    )
+    a.add_argument(
+        "--resamples",
+        type=_int_at_least(10, "a number of resamples"),
+        default=1000,
+        metavar="N",
+        help="bootstrap resamples for the intervals (default 1000)",
+    )
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from ..scenario import Scenario
+    from .comparison import compare, safe_name
+
+    scenarios = [Scenario.from_toml(p) for p in args.scenarios]
+    if len(scenarios) < 2:
+        print(
+            "creatorsim compare: error: give a base scenario and at least one variant",
+            file=sys.stderr,
+        )
+        return 2
+    names = "-vs-".join(safe_name(s.name) for s in scenarios[:3])
+    out = Path(args.out) if args.out else Path("out") / f"compare-{names}"
+    result = compare(
+        scenarios,
+        seeds=args.seeds,
+        root_seed=args.root_seed,
+        days=args.days,
+        creators=args.creators,
+        burn_in_days=args.burn_in,
+        outcomes=args.outcome,
+        out_dir=out,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        retry_failed=args.retry_failed,
+        progress=False if args.no_progress else None,
+    )
+    print(result.text())
+    print(f"creatorsim: {result.report}")
+    print(f"wrote {out}/: " + ", ".join(p.name for p in result.files))
+    return 1 if result.report.failed or result.report.skipped_failed else 0
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    from .comparison import safe_name
+    from .design import load_sweep
+    from .sensitivity import analyse_sweep, write_sensitivity
+    from .sweep import run_sweep
+
+    try:
+        spec = load_sweep(args.sweep)
+    except ConfigError as exc:
+        print(f"creatorsim sweep: error: {exc}", file=sys.stderr)
+        return 2
+    out = Path(args.out) if args.out else Path("out") / f"sweep-{safe_name(spec.name)}"
+    try:
+        result = run_sweep(
+            spec,
+            out,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            retry_failed=args.retry_failed,
+            progress=False if args.no_progress else None,
+        )
+    except ConfigError as exc:  # design points the scenario rejects: still before any run
+        print(f"creatorsim sweep: error: {exc}", file=sys.stderr)
+        return 2
+    import pyarrow.parquet as pq
+
+    from ..run import _atomic
+
+    with _atomic(out / "sweep.parquet") as fh:
+        pq.write_table(result.table(), fh)
+    assert result.report is not None
+    print(
+        f"creatorsim: sweep {spec.name} ({spec.method}, {len(result.design)} points x "
+        f"{spec.seeds} seeds): {result.report}"
+    )
+    failures = result.failures()
+    for f in failures[:5]:
+        print(
+            f"  failed {f['key']} (seed {f['seed']}, {f.get('values')}): {f['error']}",
+            file=sys.stderr,
+        )
+    if failures:
+        print(
+            f"creatorsim: {len(failures)} run(s) failed, recorded in {out}/failed/; rerun with "
+            "--retry-failed",
+            file=sys.stderr,
+        )
+        return 1
+    files = ["sweep.json", "sweep.parquet", "runs/"]
+    if spec.method in ("sobol", "morris"):
+        sens = analyse_sweep(result)
+        files += [p.name for p in write_sensitivity(sens, out)]
+        print(sens.text())
+    print(f"wrote {out}/: " + ", ".join(files))
+    return 0
+
+
+def _sensitivity(args: argparse.Namespace) -> int:
+    from .sensitivity import analyse_sweep, write_sensitivity
+
+    result = analyse_sweep(args.dir, outcomes=args.outcome, resamples=args.resamples)
+    files = write_sensitivity(result, args.dir)
+    print(result.text())
+    print(f"wrote {args.dir}/: " + ", ".join(p.name for p in files))
+    return 0
+
+
+def dispatch(args: argparse.Namespace) -> int | None:
+    """Run an experiment subcommand; None when ``args.command`` is not one of them."""
+    if args.command == "compare":
+        return _compare(args)
+    if args.command == "sweep":
+        return _sweep(args)
+    if args.command == "sensitivity":
+        return _sensitivity(args)
+    return None

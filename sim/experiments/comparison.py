@@ -1,0 +1,399 @@
+"""Paired comparisons of scenarios on common random numbers.
+
+:func:`compare` runs a base scenario and one or more variants on the same seeds. The model
+spawns named child streams from its seed (``sim.model.STREAMS``), so the same seed drives the
+same draws in both arms wherever the arms have not diverged: the *paired* differences
+``variant_i - base_i`` vary much less than the outcomes do, and the confidence interval of
+their mean is narrow for few seeds.
+
+For each variant and outcome the result holds both arms' means, the mean paired difference
+``d``, its 95% t interval ``d ± t(0.975, n-1) s / sqrt(n)`` (``s`` the standard deviation of
+the differences over the ``n`` seeds), the correlation of the arms across seeds (how much the
+common random numbers help) and how many seeds would halve the interval (:func:`seeds_to_halve`).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import tempfile
+from collections.abc import Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..run import DEFAULT_DAYS
+from ..scenario import Scenario
+from .design import run_seeds
+from .executors import open_executor
+from .models import ScenarioModel
+from .runner import RunReport, RunTask, run_tasks, tasks_table, write_manifest
+from .store import ResultStore, run_key
+from .summary import OUTCOMES
+
+__all__ = ["Comparison", "compare", "paired_difference", "seeds_to_halve"]
+
+#: The comparison's manifest in its output folder.
+MANIFEST = "compare.json"
+
+
+def _t(n: int, level: float) -> float:
+    from scipy.stats import t
+
+    return float(t.ppf(0.5 + level / 2, n - 1))
+
+
+def seeds_to_halve(n: int, level: float = 0.95) -> float:
+    """Seeds that would halve the CI half-width ``t(level, n-1) s / sqrt(n)`` of ``n`` seeds.
+
+    The smallest ``m`` with ``t(m-1) / sqrt(m) <= t(n-1) / (2 sqrt(n))`` (same ``s``): about
+    ``4 n`` for large ``n``, fewer for small ``n`` because ``t`` shrinks too. NaN for n < 2.
+    """
+    if n < 2:
+        return math.nan
+    target = _t(n, level) / math.sqrt(n) / 2
+    m = max(n + 1, 2)
+    while _t(m, level) / math.sqrt(m) > target:
+        m += 1
+    return float(m)
+
+
+def paired_difference(base: np.ndarray, variant: np.ndarray, *, level: float = 0.95) -> dict:
+    """Mean paired difference ``variant - base`` with its t confidence interval.
+
+    Pairs with a NaN on either side are dropped (``n`` counts the rest). Returns a dict with
+    ``n``, ``base_mean``, ``variant_mean``, ``difference``, ``sd_difference``, ``ci_low``,
+    ``ci_high``, ``half_width``, ``correlation`` (of the arms across seeds; NaN if either is
+    constant) and ``seeds_to_halve``.
+    """
+    a = np.asarray(base, dtype=np.float64)
+    b = np.asarray(variant, dtype=np.float64)
+    ok = ~(np.isnan(a) | np.isnan(b))
+    a, b = a[ok], b[ok]
+    n = int(a.size)
+    d = b - a
+    out: dict[str, Any] = {
+        "n": n,
+        "base_mean": float(a.mean()) if n else math.nan,
+        "variant_mean": float(b.mean()) if n else math.nan,
+        "difference": float(d.mean()) if n else math.nan,
+    }
+    if n >= 2:
+        sd = float(d.std(ddof=1))
+        half = _t(n, level) * sd / math.sqrt(n)
+        corr = float(np.corrcoef(a, b)[0, 1]) if a.std() > 0 and b.std() > 0 else math.nan
+    else:
+        sd = half = corr = math.nan
+    out.update(
+        sd_difference=sd,
+        ci_low=out["difference"] - half,
+        ci_high=out["difference"] + half,
+        half_width=half,
+        correlation=corr,
+        seeds_to_halve=seeds_to_halve(n, level),
+    )
+    return out
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The outcome of :func:`compare`.
+
+    ``table``: one row per (variant, outcome) with the columns of :func:`paired_difference`
+    plus ``variant``, ``base``, ``outcome`` and ``relative_difference`` (difference over
+    the base mean). ``runs``: one row per run (arm, replicate, seed, key, outcomes).
+    """
+
+    arms: tuple[str, ...]
+    seeds: tuple[int, ...]
+    table: Any
+    runs: Any
+    level: float
+    report: RunReport
+    out_dir: Path | None = None
+    files: tuple[Path, ...] = ()
+
+    def text(self) -> str:
+        """The comparison as a plain-text table, one block per variant."""
+        rows = self.table.to_pylist()
+        pct = f"{self.level:.0%}"
+        lines = []
+        for variant in self.arms[1:]:
+            mine = [r for r in rows if r["variant"] == variant]
+            n = mine[0]["n"] if mine else 0
+            lines.append(f"{variant} vs {self.arms[0]} ({n} paired seeds; {pct} t intervals)")
+            head = ("outcome", "base", "variant", "difference", f"{pct} CI", "seeds for half CI")
+            body = [
+                (
+                    r["outcome"],
+                    _g(r["base_mean"]),
+                    _g(r["variant_mean"]),
+                    _g(r["difference"]) + (" *" if _excludes_zero(r) else ""),
+                    f"[{_g(r['ci_low'])}, {_g(r['ci_high'])}]",
+                    "-"
+                    if math.isnan(r["seeds_to_halve"]) or not r["half_width"]
+                    else str(int(r["seeds_to_halve"])),
+                )
+                for r in mine
+            ]
+            widths = [max(len(x[i]) for x in [head, *body]) for i in range(len(head))]
+            for x in [head, *body]:
+                cells = (f"{c:<{w}}" for c, w in zip(x, widths, strict=True))
+                lines.append(("  " + "  ".join(cells)).rstrip())
+            lines.append("  * the interval excludes 0")
+            lines.append("")
+        return "\n".join(lines)
+
+    def forest_plot(self):
+        """A forest plot: each outcome's difference, as % of the base mean, with its CI."""
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        rows = self.table.to_pylist()
+        outcomes = list(dict.fromkeys(r["outcome"] for r in rows))
+        variants = list(self.arms[1:])
+        fig = Figure(
+            figsize=(8.0, 0.3 * len(outcomes) * (1 + 0.4 * (len(variants) - 1)) + 1.2),
+            layout="constrained",
+        )
+        FigureCanvasAgg(fig)
+        ax = fig.add_subplot()
+        step = 0.8 / max(1, len(variants))
+        for j, v in enumerate(variants):
+            mine = {r["outcome"]: r for r in rows if r["variant"] == v}
+            y, x, lo, hi = [], [], [], []
+            for i, o in enumerate(outcomes):
+                r = mine.get(o)
+                base = r["base_mean"] if r else math.nan
+                if r is None or math.isnan(r["difference"]) or not _usable_base(base):
+                    continue
+                scale = 100.0 / abs(base)
+                y.append(i + (j - (len(variants) - 1) / 2) * step)
+                x.append(r["difference"] * scale)
+                lo.append(
+                    (r["difference"] - np.nan_to_num(r["ci_low"], nan=r["difference"])) * scale
+                )
+                hi.append(
+                    (np.nan_to_num(r["ci_high"], nan=r["difference"]) - r["difference"]) * scale
+                )
+            ax.errorbar(x, y, xerr=[lo, hi], fmt="o", ms=4, capsize=2, label=v)
+        ax.axvline(0.0, color="0.4", lw=0.8)
+        ax.set_yticks(range(len(outcomes)), outcomes, fontsize=8)
+        ax.invert_yaxis()
+        ax.set_xlabel(f"difference from {self.arms[0]}, % of its mean ({self.level:.0%} CI)")
+        ax.set_title(f"Paired comparison on {len(self.seeds)} common seeds")
+        if len(variants) > 1:
+            ax.legend(fontsize=8)
+        return fig
+
+
+def _usable_base(base: float) -> bool:
+    """A base mean a relative difference can be taken of (not NaN, not zero up to rounding)."""
+    return not math.isnan(base) and abs(base) > 1e-12
+
+
+def _g(x: float) -> str:
+    return "nan" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.4g}"
+
+
+def _excludes_zero(r: dict) -> bool:
+    lo, hi = r["ci_low"], r["ci_high"]
+    return not (math.isnan(lo) or math.isnan(hi)) and (lo > 0 or hi < 0)
+
+
+def _arm_names(scenarios: Sequence[Scenario]) -> tuple[str, ...]:
+    names: list[str] = []
+    for s in scenarios:
+        name = s.name
+        k = 2
+        while name in names:
+            name = f"{s.name} ({k})"
+            k += 1
+        names.append(name)
+    return tuple(names)
+
+
+def compare(
+    scenarios: Sequence[Scenario],
+    *,
+    seeds: int = 10,
+    root_seed: int = 0,
+    days: int = DEFAULT_DAYS,
+    creators: int | None = None,
+    burn_in_days: int | None = None,
+    outcomes: Sequence[str] | None = None,
+    out_dir: str | os.PathLike | None = None,
+    executor: Executor | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    retry_failed: bool = False,
+    progress: bool | None = None,
+    level: float = 0.95,
+) -> Comparison:
+    """Run ``scenarios[0]`` (the base) and each variant on the same ``seeds`` seeds; compare.
+
+    Seeds come from ``SeedSequence(root_seed)`` (:func:`~sim.experiments.design.run_seeds`).
+    With ``out_dir`` the runs go to a results store there (a rerun only runs what is
+    missing) with ``compare.parquet``, ``compare.png``, ``compare.txt`` and ``runs.parquet``;
+    without, to a temporary store. Executors as for :func:`~sim.experiments.sweep.run_sweep`.
+    """
+    if len(scenarios) < 2:
+        raise ValueError("compare needs a base scenario and at least one variant")
+    if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 2:
+        raise ValueError(f"seeds = {seeds!r}: use an integer >= 2 (a CI needs two pairs)")
+    if not 0 < level < 1:
+        raise ValueError(f"level = {level!r}: use a number in (0, 1)")
+    known = [o.name for o in OUTCOMES]
+    chosen = list(outcomes) if outcomes else known
+    bad = [o for o in chosen if o not in known]
+    if bad:
+        raise ValueError(f"outcome {bad[0]!r} is not a run outcome; allowed: " + ", ".join(known))
+    names = _arm_names(scenarios)
+    models = [ScenarioModel(s, days, creators, burn_in_days) for s in scenarios]
+    seed_list = [int(s) for s in run_seeds(root_seed, seeds)[0]]
+    tasks = [
+        RunTask(run_key(m.identity({}), seed), seed, {}, arm, 0, r)
+        for arm, m in enumerate(models)
+        for r, seed in enumerate(seed_list)
+    ]
+    with _StoreFolder(out_dir) as root:
+        store = ResultStore(root)
+        with store.lock():
+            store.clean_temporary()
+            if out_dir is not None:
+                write_manifest(
+                    store.root / MANIFEST,
+                    {
+                        "kind": "compare",
+                        "arms": [
+                            {"name": n, "path": s.path, "hash": s.hash}
+                            for n, s in zip(names, scenarios, strict=True)
+                        ],
+                        "root_seed": root_seed,
+                        "seeds": seed_list,
+                        "runs": tasks_table(tasks),
+                    },
+                )
+            if executor is not None:
+                report = run_tasks(
+                    models,
+                    tasks,
+                    store,
+                    executor=executor,
+                    retry_failed=retry_failed,
+                    progress=progress,
+                    desc="compare",
+                )
+            else:
+                with open_executor(workers=workers, scheduler=scheduler) as ex:
+                    report = run_tasks(
+                        models,
+                        tasks,
+                        store,
+                        executor=ex,
+                        retry_failed=retry_failed,
+                        progress=progress,
+                        desc="compare",
+                    )
+            runs = _runs_table(store, tasks, names, chosen)
+        result = _analyse(runs, names, seed_list, chosen, level, report)
+        if out_dir is None:
+            return result
+        return _write(result, store.root)
+
+
+class _StoreFolder:
+    """``out_dir`` as a Path, or a temporary folder removed on exit."""
+
+    def __init__(self, out_dir: str | os.PathLike | None) -> None:
+        self._dir = out_dir
+        self._tmp: tempfile.TemporaryDirectory | None = None
+
+    def __enter__(self) -> Path:
+        if self._dir is not None:
+            return Path(self._dir)
+        self._tmp = tempfile.TemporaryDirectory(prefix="creatorsim-compare-")
+        return Path(self._tmp.name)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._tmp is not None:
+            self._tmp.cleanup()
+
+
+def _runs_table(
+    store: ResultStore, tasks: list[RunTask], names: tuple[str, ...], outcomes: list[str]
+):
+    import pyarrow as pa
+
+    from .sweep import _left_join
+
+    left = pa.table(
+        {
+            "arm": pa.array([names[t.arm] for t in tasks], pa.string()),
+            "arm_index": pa.array([t.arm for t in tasks], pa.int64()),
+            "replicate": pa.array([t.replicate for t in tasks], pa.int64()),
+            "seed": pa.array([t.seed for t in tasks], pa.int64()),
+            "key": pa.array([t.key for t in tasks], pa.string()),
+        }
+    )
+    cols = ["key", "scenario_hash", "days", "creators", "burn_in_days", *outcomes]
+    right = store.read([t.key for t in tasks], columns=cols)
+    t = _left_join(left, right, ["arm_index", "replicate"])
+    for o in outcomes:  # a failed run has no row: its outcomes are NaN
+        if o not in t.column_names:
+            t = t.append_column(o, pa.array([math.nan] * t.num_rows, pa.float64()))
+    return t
+
+
+def _analyse(runs, names, seed_list, outcomes, level, report) -> Comparison:
+    import pyarrow as pa
+
+    arm = np.asarray(runs.column("arm_index").to_numpy())
+    rows = []
+    for j, variant in enumerate(names[1:], start=1):
+        for o in outcomes:
+            col = np.asarray(runs.column(o).to_numpy(zero_copy_only=False), dtype=np.float64)
+            stats = paired_difference(col[arm == 0], col[arm == j], level=level)
+            base = stats["base_mean"]
+            rel = stats["difference"] / abs(base) if _usable_base(base) else math.nan
+            rows.append(
+                {
+                    "variant": variant,
+                    "base": names[0],
+                    "outcome": o,
+                    **stats,
+                    "relative_difference": rel,
+                    "level": level,
+                }
+            )
+    return Comparison(names, tuple(seed_list), pa.Table.from_pylist(rows), runs, level, report)
+
+
+def _write(result: Comparison, out: Path) -> Comparison:
+    import dataclasses
+
+    import pyarrow.parquet as pq
+
+    from ..run import _atomic, _write_text
+
+    files = []
+    for name, table in (("compare.parquet", result.table), ("runs.parquet", result.runs)):
+        with _atomic(out / name) as fh:
+            pq.write_table(table, fh)
+        files.append(out / name)
+    _write_text(result.text(), out / "compare.txt")
+    files.append(out / "compare.txt")
+    fig = result.forest_plot()
+    with _atomic(out / "compare.png") as fh:
+        fig.savefig(fh, format="png", dpi=110)
+    files.append(out / "compare.png")
+    return dataclasses.replace(result, out_dir=out, files=tuple(files))
+
+
+def safe_name(name: str) -> str:
+    """A scenario name usable in a folder name."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "scenario"
