@@ -223,6 +223,7 @@ def figure_workload(daily: Mapping[str, np.ndarray]) -> Figure:
     b.set_ylim(0, 1.02)
     _series(c, daily, [("effort_mean", "mean effort (x planned hours)")])
     c.set_ylabel("effort")
+    c.legend(fontsize=8, loc="lower left")
     if "incentive_gap" in daily:  # weekly: plot the measured days only
         day = np.asarray(daily["day"])
         gap = np.asarray(daily["incentive_gap"], dtype=np.float64)

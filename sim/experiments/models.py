@@ -33,7 +33,7 @@ __all__ = ["SUMMARY_VERSION", "FunctionModel", "RunModel", "ScenarioModel", "ish
 
 #: Bumped when :data:`sim.experiments.summary.OUTCOMES` or their definition change, so that
 #: stored results computed with other definitions get other keys.
-SUMMARY_VERSION = 1
+SUMMARY_VERSION = 2
 
 
 @runtime_checkable

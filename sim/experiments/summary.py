@@ -59,6 +59,7 @@ OUTCOMES: tuple[Outcome, ...] = (
     _o("exits_today", "total", "creators who left over the run"),
     _o("active_share", "final", "share of slots with an active creator on the last day"),
     _o("incentive_overloaded", "mean", "list-score gain of one more video, overloaded creators"),
+    _o("incentive_gap", "mean", "value of one more video beyond its stress-free cost, overloaded"),
     _o("effort_mean", "final", "adapted effort multiplier on the last day"),
     _o("fulfilment_rate", "final", "cumulative share of decided samples fulfilled (M10, M11)"),
     _o("last_minute_share", "mean", "share of fulfilments in the last 2 days of their window"),
