@@ -30,7 +30,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 # Fit the feed's position bias and social proof on MusicLab experiment 2 and print the fit
-# (docs/validation.md); about 10 s. `make validate` replays experiment 2 with the defaults.
+# (docs/validation.md); about 20 s. `make validate` replays experiment 2 with the defaults.
 calibrate: $(STAMP)
 	$(BIN)/creatorsim validate musiclab examples/validation/musiclab_exp2.json --calibrate
 

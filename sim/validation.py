@@ -412,7 +412,7 @@ class MusicLabParams:
         reason="see listens",
     )
     quality_spread: float = param(
-        0.93,
+        0.94,
         unit="exponent",
         source="calibrated on MusicLab exp. 2",
         low=0.0,
@@ -801,6 +801,8 @@ def calibrate(
     base: MusicLabParams | None = None,
     fit_spread: bool = True,
     max_evaluations: int = 60,
+    rounds: int = 4,
+    tolerance: float = 0.005,
 ) -> Calibration:
     """Fit the songs' quality spread, then position bias and social proof.
 
@@ -812,8 +814,12 @@ def calibrate(
        U (when the file gives it) against the observed ones; the whole grid runs as one
        batch, then Nelder-Mead (scipy) refines from the grid's best point.
 
-    Every parameter value is simulated on the same seeds (common random numbers), so the
-    loss moves smoothly with the parameters. Other parameters come from ``base``.
+    The spread's fit depends on the position bias (the random display still has positions),
+    so the two steps alternate, for at most ``rounds`` rounds, until no fitted value moves by
+    ``tolerance`` or more; the first round searches the grid, later ones start Nelder-Mead
+    from the last fit. Every parameter value is simulated on the same seeds (common random
+    numbers), so the loss moves smoothly with the parameters. Other parameters come from
+    ``base``.
     """
     from scipy.optimize import minimize
 
@@ -822,39 +828,59 @@ def calibrate(
     worlds = worlds or len(data.social)
     seeds = tuple(int(s) for s in seeds)
     calls = 0
-    if fit_spread:
-        spread, calls = _fit_spread(data, base, seeds, worlds)
-        base = dataclasses.replace(base, quality_spread=spread)
-    bb, gg = np.meshgrid(
-        np.asarray(position_bias_grid, float),
-        np.asarray(social_proof_grid, float),
-        indexing="ij",
-    )
-    g, t5, u = _social_summary(data, base, bb.ravel(), gg.ravel(), seeds, worlds)
-    grid_loss = _loss(g, t5, u, data)
-    best = int(np.argmin(grid_loss))
     evaluations = [0]
+    grid_loss = np.zeros(0)
+    bb = gg = np.zeros((0, 0))
 
-    def objective(x: np.ndarray) -> float:
+    def objective(x: np.ndarray, p: MusicLabParams) -> float:
         evaluations[0] += 1
         b, c = np.clip(x, 0.0, None)
-        lg, lt, lu = _social_summary(data, base, np.array([b]), np.array([c]), seeds, worlds)
+        lg, lt, lu = _social_summary(data, p, np.array([b]), np.array([c]), seeds, worlds)
         return float(_loss(lg, lt, lu, data)[0])
 
-    x0 = np.array([bb.ravel()[best], gg.ravel()[best]])
-    res = minimize(
-        objective,
-        x0,
-        method="Nelder-Mead",
-        bounds=[(0.0, 5.0), (0.0, 3.0)],
-        options={
-            "maxfev": max_evaluations,
-            "xatol": 0.01,
-            "fatol": 1e-4,
-            "initial_simplex": x0 + np.array([[0.0, 0.0], [0.1, 0.0], [0.0, 0.1]]),
-        },
-    )
-    fitted = dataclasses.replace(base, position_bias=float(res.x[0]), social_proof=float(res.x[1]))
+    # The spread is fitted with a random display that still has a position bias, so the two
+    # steps depend on each other: alternate them until the fit stops moving (a fixed point,
+    # whatever the defaults it started from).
+    x0 = None
+    for _ in range(rounds):
+        before = base
+        if fit_spread:
+            spread, n_calls = _fit_spread(data, base, seeds, worlds)
+            calls += n_calls
+            base = dataclasses.replace(base, quality_spread=spread)
+        if x0 is None:  # first round: the whole grid as one batch, then Nelder-Mead
+            bb, gg = np.meshgrid(
+                np.asarray(position_bias_grid, float),
+                np.asarray(social_proof_grid, float),
+                indexing="ij",
+            )
+            g, t5, u = _social_summary(data, base, bb.ravel(), gg.ravel(), seeds, worlds)
+            grid_loss = _loss(g, t5, u, data)
+            best = int(np.argmin(grid_loss))
+            x0 = np.array([bb.ravel()[best], gg.ravel()[best]])
+        res = minimize(
+            objective,
+            x0,
+            args=(base,),
+            method="Nelder-Mead",
+            bounds=[(0.0, 5.0), (0.0, 3.0)],
+            options={
+                "maxfev": max_evaluations,
+                "xatol": 0.01,
+                "fatol": 1e-4,
+                "initial_simplex": x0 + np.array([[0.0, 0.0], [0.1, 0.0], [0.0, 0.1]]),
+            },
+        )
+        x0 = np.asarray(res.x, dtype=float)
+        base = dataclasses.replace(base, position_bias=float(x0[0]), social_proof=float(x0[1]))
+        moved = max(
+            abs(base.quality_spread - before.quality_spread),
+            abs(base.position_bias - before.position_bias),
+            abs(base.social_proof - before.social_proof),
+        )
+        if moved < tolerance:
+            break
+    fitted = base
     lg, lt, lu = _social_summary(
         data, fitted, np.array([fitted.position_bias]), np.array([fitted.social_proof]),
         seeds, worlds,
