@@ -44,12 +44,17 @@ class ParamInfo:
     low: float | None = None
     high: float | None = None
     choices: tuple[Any, ...] | None = None
-    reason: str = ""  # for assumed values: why this default
+    reason: str = ""  # for assumed and calibrated values: why this default, or how fitted
+
+    @property
+    def calibrated(self) -> bool:
+        """True when the default was fitted to data or a stated target (``"calibrated ..."``)."""
+        return self.source.startswith("calibrated")
 
     @property
     def reported(self) -> bool:
-        """True when the default comes from a numbered mechanic rather than an assumption."""
-        return self.source != "assumed"
+        """True when the default comes from a numbered mechanic, not an assumption or a fit."""
+        return self.source != "assumed" and not self.calibrated
 
     def allowed(self) -> str:
         """Human-readable statement of the allowed values."""
@@ -81,9 +86,9 @@ def param(
     to data or to a stated target, e.g. ``"calibrated on MusicLab exp. 2"``); for the last two
     ``reason`` must say in one line why the default was chosen or how it was fitted.
     """
-    if (source == "assumed" or source.startswith("calibrated")) and not reason:
-        raise ValueError(f"{source} parameter {doc!r} needs a reason")
     info = ParamInfo(unit, source, doc, low, high, choices, reason)
+    if not info.reported and not reason:
+        raise ValueError(f"{source} parameter {doc!r} needs a reason")
     if isinstance(default, (list, dict, set)):
         raise TypeError("parameter defaults must be immutable (use a tuple)")
     return field(default=default, metadata={"param": info})

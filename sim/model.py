@@ -328,10 +328,9 @@ class CreatorMarket(mesa.Model):
         decided = (st.status >= FULFILLED_VIDEO) & ~led["processed"]
         missed = np.flatnonzero(decided & (st.status == MISSED) & (self.state.samples.creator >= 0))
         if missed.size:
-            self._period["missed"] += np.bincount(
-                self.state.samples.creator[missed], minlength=self.creators.n
-            )
-            keys = led["merchant"][missed] * self.creators.n + self.state.samples.creator[missed]
+            who = self.state.samples.creator[missed]
+            self._period["missed"] += np.bincount(who, minlength=self.creators.n)
+            keys = led["merchant"][missed] * self.creators.n + who
             new, new_counts = np.unique(keys, return_counts=True)
             # Merge into the sorted pair keys and their miss counts (no re-sort of history).
             pos = np.searchsorted(self.miss_pairs, new)
@@ -389,11 +388,11 @@ class CreatorMarket(mesa.Model):
         """What one more video a day is worth to each creator, and what it costs, (n,) each.
 
         Value = commission x the creator's GMV per piece this period + ``view_value`` x its
-        views per piece (per 1,000) + ``list_value`` x the
-        list-score gain of one more video x the window's days (a video a day adds that many to
-        the window) + ``miss_cost`` x the samples it missed this period per day (a video a day
-        more would have featured them, M11, O4). Cost = ``effort_cost`` x ``video_hours`` x
-        (1 + ``stress_cost`` x mean stress this period). See :class:`sim.scenario.AdaptationParams`.
+        views per piece (per 1,000) + ``list_value`` x the list-score gain of one more video x
+        the window's days (a video a day adds that many to the window) + ``miss_cost`` x the
+        samples it missed this period per day (a video a day more would have featured them,
+        M11, O4). Cost = ``effort_cost`` x ``video_hours`` x (1 + ``stress_cost`` x mean
+        stress this period). See :class:`sim.scenario.AdaptationParams`.
         """
         a, per = self.params.adaptation, self._period
         window_days = WINDOW_DAYS[self.params.merchants.list_window]
@@ -455,18 +454,23 @@ class CreatorMarket(mesa.Model):
         adapting = a.imitation > 0 or a.noise > 0 or (a.rule == "gradient" and a.learning_rate > 0)
         if adapting:
             rng = self.streams["adaptation"]
-            if a.rule == "gradient":
+            starts = self.category_starts
+            if a.rule == "gradient":  # effort by gradient, sample uptake by imitation
                 value, cost = self._video_value(day)
-                effort = stages.effort_step(c.effort, value, cost, params=a, rng=rng)
-                traits = {"uptake": c.uptake}
+                c.effort = stages.effort_step(c.effort, value, cost, params=a, rng=rng)
+                new = stages.imitate(
+                    {"uptake": c.uptake}, payoff, starts, c.category, params=a, rng=rng
+                )
             else:
-                traits = {"effort": c.effort, "uptake": c.uptake}
-            new = stages.imitate(
-                traits, payoff, self.category_starts, c.category, params=a, rng=rng
-            )
-            if a.rule != "gradient":
-                effort = new["effort"]
-            c.effort = np.clip(effort, 0.1, a.max_effort)
+                new = stages.imitate(
+                    {"effort": c.effort, "uptake": c.uptake},
+                    payoff,
+                    starts,
+                    c.category,
+                    params=a,
+                    rng=rng,
+                )
+                c.effort = np.clip(new["effort"], 0.1, a.max_effort)
             c.uptake = np.clip(new["uptake"], 0.0, 2.0)
         self._last_payoff = payoff
         for v in per.values():

@@ -108,11 +108,16 @@ def tail_means(daily: Mapping[str, np.ndarray], days: int = TAIL_DAYS) -> dict[s
     return out
 
 
-def fmt_outcome(key: str, value: float) -> str:
-    """An outcome formatted for people ("n/a" when undefined)."""
+def _fmt(value: float | None, spec: str) -> str:
+    """``value`` in the format ``spec``, "n/a" when undefined."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
-    return format(value, _FORMAT.get(key, ".4g"))
+    return format(value, spec)
+
+
+def fmt_outcome(key: str, value: float) -> str:
+    """An outcome formatted for people ("n/a" when undefined)."""
+    return _fmt(value, _FORMAT.get(key, ".4g"))
 
 
 def summary_lines(daily: Mapping[str, np.ndarray], days: int = TAIL_DAYS) -> list[str]:
@@ -126,12 +131,11 @@ def summary_lines(daily: Mapping[str, np.ndarray], days: int = TAIL_DAYS) -> lis
 
 # -- parameters ------------------------------------------------------------------------------
 def provenance(info: ParamInfo) -> str:
-    """Where a parameter's value comes from: the mechanic number, or ``assumed: reason``."""
-    if info.source.startswith("calibrated"):
-        return f"{info.source}: {info.reason}"
+    """Where a parameter's value comes from: the mechanic number, ``calibrated ...: how``, or
+    ``assumed: reason``."""
     if info.reported:
         return info.source
-    return f"assumed: {info.reason}" if info.reason else "assumed"
+    return f"{info.source}: {info.reason}" if info.reason else info.source
 
 
 def fmt_value(value: Any) -> str:
@@ -371,15 +375,11 @@ def render_report(
             "median days from joining to the first burnout |",
             "|---|---:|---:|---:|---:|",
         ]
-
-        def num(x: float, f: str) -> str:
-            return "n/a" if math.isnan(x) else format(x, f)
-
         for r in burnout_by_group(creators, int(meta["days"])):
             lines.append(
-                f"| {r['group']} | {r['creators']:,} | {num(r['ever_burnt_out'], '.1%')} | "
-                f"{num(r['burnouts_per_year'], '.2f')} | "
-                f"{num(r['median_days_to_burnout'], '.0f')} |"
+                f"| {r['group']} | {r['creators']:,} | {_fmt(r['ever_burnt_out'], '.1%')} | "
+                f"{_fmt(r['burnouts_per_year'], '.2f')} | "
+                f"{_fmt(r['median_days_to_burnout'], '.0f')} |"
             )
     lines += [
         "",

@@ -675,19 +675,18 @@ class AdaptationParams:
     Every ``every_days`` days each creator reviews the period. Under the default ``gradient``
     rule it takes a gradient step on its payoff (myopic adjustment, as in Arrow & Hurwicz's
     gradient process; Selten & Buchta's learning-direction theory, 1999): the value of one
-    more video a day, = commission x its own GMV per piece + ``view_value`` x its views per
-    piece + ``list_value`` x the gain in list
-    score the engine computes for one more video in the list window (exact finite difference,
-    x the window's days, since a daily video adds that many to the window), is compared with its
-    cost, ``effort_cost`` x ``video_hours`` x (1 + ``stress_cost`` x mean stress); effort moves
-    by ``learning_rate`` x tanh(value / cost - 1), plus noise. Under ``imitation`` a creator
-    copies a share ``imitation`` of a random better-paid category peer's effort instead
-    (pairwise proportional imitation, Schlag 1998, J. Econ. Theory 78:130-156), payoff =
-    commission x GMV + ``view_value`` x views + ``list_value`` x list score - ``effort_cost`` x
-    hours x (1 +
-    ``stress_cost`` x stress), summed over the period. Sample uptake is imitated under both
-    rules (a sample's return is known only after its deadline). Effort scales the hours a
-    creator plans; uptake scales its chance to accept a sample.
+    more video a day (commission x its own GMV per piece + ``view_value`` x its views per piece
+    + ``list_value`` x the gain in list score the engine computes for one more video in the
+    list window, x the window's days + ``miss_cost`` x the samples it missed per day) is
+    compared with its cost, ``effort_cost`` x ``video_hours`` x (1 + ``stress_cost`` x mean
+    stress); effort moves by ``learning_rate`` x tanh(value / cost - 1), plus noise. Under
+    ``imitation`` a creator copies a share ``imitation`` of a random better-paid category
+    peer's effort instead (pairwise proportional imitation, Schlag 1998, J. Econ. Theory
+    78:130-156), payoff = commission x GMV + ``view_value`` x views + ``list_value`` x list
+    score - ``effort_cost`` x hours x (1 + ``stress_cost`` x stress), summed over the period.
+    Sample uptake is imitated under both rules (a sample's return is known only after its
+    deadline). Effort scales the hours a creator plans; uptake scales its chance to accept a
+    sample.
     """
 
     rule: str = param(
