@@ -27,12 +27,10 @@ stream, so a world's result does not depend on how many worlds run beside it.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
 import math
 import os
-import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -41,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from scoring.params import ConfigError, Problem, param
+from scoring.params import ConfigError, Problem, build, param
 
 from . import stages
 from .scenario import AttentionParams
@@ -423,16 +421,11 @@ class MusicLabParams:
         "(calibrate: a root search with common random numbers)",
     )
 
-    def __post_init__(self) -> None:
-        for f in dataclasses.fields(self):
-            info = f.metadata["param"]
-            v = getattr(self, f.name)
-            if isinstance(v, bool):
-                continue
-            if not _is_num(v) or (info.low is not None and v < info.low) or (
-                info.high is not None and v > info.high
-            ):
-                raise ValueError(f"MusicLabParams.{f.name} = {v!r}: {info.allowed()}")
+
+def _bounds(name: str) -> tuple[float, float]:
+    """The declared [low, high] of a MusicLabParams field: the calibration's search range."""
+    info = MusicLabParams.__dataclass_fields__[name].metadata["param"]
+    return float(info.low), float(info.high)
 
 
 def song_traits(data: MusicLabData, params: MusicLabParams) -> tuple[np.ndarray, np.ndarray]:
@@ -566,12 +559,42 @@ def _check_run(display: str, worlds: int, seed: int) -> None:
         raise ValueError(f"seed = {seed!r} is not allowed: an integer >= 0")
 
 
+def _run_batch(
+    data: MusicLabData,
+    params: MusicLabParams,
+    display: str,
+    beta: np.ndarray,
+    gamma: np.ndarray,
+    seeds: Sequence[int],
+    worlds: int,
+) -> Downloads:
+    """All seeds' worlds as one batch (each world its own stream), for (P,) parameter points."""
+    appeal, quality = song_traits(data, params)
+    return simulate_downloads(
+        appeal,
+        quality,
+        np.tile(_targets(data, display, worlds), len(seeds)),
+        display=display,
+        position_bias=beta,
+        social_proof=gamma,
+        listens=params.listens,
+        streams=[g for s in seeds for g in _streams(s, worlds)],
+    )
+
+
+def _split_half_u(out: Downloads) -> np.ndarray:
+    """U between each simulated world's even and odd arrivals, per world (first point only)."""
+    counts, first = out.counts[0], out.first_half[0]
+    return unpredictability(np.stack([first, counts - first], axis=-2))
+
+
 # -- replication ----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Replication:
     """Simulated worlds of one display beside the observed experiment.
 
-    ``downloads`` is (worlds, songs); ``gini`` and ``top5_share`` are per world.
+    ``downloads`` is (worlds, songs); ``gini`` and ``top5_share``, derived from it, are per
+    world.
     ``unpredictability`` is U across the simulated worlds for a social display, and the mean
     split-half U (even vs odd arrivals, as the experiment split its independent world) for
     the independent display.
@@ -583,9 +606,15 @@ class Replication:
     params: MusicLabParams
     downloads: np.ndarray
     participants: np.ndarray
-    gini: np.ndarray
-    top5_share: np.ndarray
     unpredictability: float
+
+    @property
+    def gini(self) -> np.ndarray:
+        return gini(self.downloads)  # the module's batch Gini, not this property
+
+    @property
+    def top5_share(self) -> np.ndarray:
+        return top_share(self.downloads, 5)
 
     @property
     def gini_mean(self) -> float:
@@ -653,27 +682,14 @@ def replicate(
     """
     _check_run(display, worlds, seed)
     params = params or MusicLabParams()
-    appeal, quality = song_traits(data, params)
-    out = simulate_downloads(
-        appeal,
-        quality,
-        _targets(data, display, worlds),
-        display=display,
-        position_bias=params.position_bias,
-        social_proof=params.social_proof,
-        listens=params.listens,
-        streams=_streams(seed, worlds),
-    )
+    point = np.array([params.position_bias]), np.array([params.social_proof])
+    out = _run_batch(data, params, display, *point, (seed,), worlds)
     counts = out.counts[0]
     if display == "independent":
-        halves = np.stack([out.first_half[0], counts - out.first_half[0]], axis=-2)
-        u = float(unpredictability(halves).mean())
+        u = float(_split_half_u(out).mean())
     else:
         u = float(unpredictability(counts))
-    return Replication(
-        data, display, seed, params, counts, out.participants[0], gini(counts),
-        top_share(counts, 5), u,
-    )
+    return Replication(data, display, seed, params, counts, out.participants[0], u)
 
 
 # -- calibration ----------------------------------------------------------------------------
@@ -712,29 +728,6 @@ class Calibration:
         }
 
 
-def _run_batch(
-    data: MusicLabData,
-    params: MusicLabParams,
-    display: str,
-    beta: np.ndarray,
-    gamma: np.ndarray,
-    seeds: Sequence[int],
-    worlds: int,
-) -> Downloads:
-    """All seeds' worlds as one batch (each world its own stream), for (P,) parameter points."""
-    appeal, quality = song_traits(data, params)
-    return simulate_downloads(
-        appeal,
-        quality,
-        np.tile(_targets(data, display, worlds), len(seeds)),
-        display=display,
-        position_bias=beta,
-        social_proof=gamma,
-        listens=params.listens,
-        streams=[g for s in seeds for g in _streams(s, worlds)],
-    )
-
-
 def _social_summary(
     data: MusicLabData,
     params: MusicLabParams,
@@ -759,9 +752,7 @@ def _independent_summary(
     """Mean Gini and split-half U of simulated independent worlds over seeds."""
     one = np.array([params.position_bias])
     out = _run_batch(data, params, "independent", one, np.array([0.0]), seeds, worlds)
-    counts, first = out.counts[0], out.first_half[0]
-    u = unpredictability(np.stack([first, counts - first], axis=-2))
-    return float(gini(counts).mean()), float(u.mean())
+    return float(gini(out.counts[0]).mean()), float(_split_half_u(out).mean())
 
 
 def _loss(g: np.ndarray, t5: np.ndarray, u: np.ndarray, data: MusicLabData) -> np.ndarray:
@@ -785,7 +776,7 @@ def _fit_spread(
         p = dataclasses.replace(base, quality_spread=k)
         return _independent_summary(data, p, seeds, worlds)[0] - data.independent.gini
 
-    lo, hi = 0.0, 3.0
+    lo, hi = _bounds("quality_spread")
     if excess(hi) <= 0:  # even the widest spread is not unequal enough
         return hi, calls[0]
     return float(brentq(excess, lo, hi, xtol=1e-3)), calls[0]
@@ -863,7 +854,7 @@ def calibrate(
             x0,
             args=(base,),
             method="Nelder-Mead",
-            bounds=[(0.0, 5.0), (0.0, 3.0)],
+            bounds=[_bounds("position_bias"), _bounds("social_proof")],
             options={
                 "maxfev": max_evaluations,
                 "xatol": 0.01,
@@ -964,12 +955,9 @@ def _at_least(low: int, what: str) -> Any:
 def run_cli(args: Any) -> int:
     """Run ``creatorsim validate musiclab`` from parsed arguments; print JSON."""
     data = load_musiclab(args.data)
-    changes = {}
-    if args.position_bias is not None:
-        changes["position_bias"] = args.position_bias
-    if args.social_proof is not None:
-        changes["social_proof"] = args.social_proof
-    params = dataclasses.replace(MusicLabParams(), **changes)
+    given = {"position_bias": args.position_bias, "social_proof": args.social_proof}
+    changes = {k: v for k, v in given.items() if v is not None}
+    params = build(MusicLabParams, changes, file="command line", prefix="")  # declared ranges
     if args.calibrate:
         result = calibrate(data, base=params).to_dict()
     else:
@@ -978,25 +966,10 @@ def run_cli(args: Any) -> int:
         ).to_dict()
     text = json.dumps(result, indent=1)
     if args.out:
-        _write_atomic(Path(args.out), text + "\n")
+        from .run import _write_text  # atomic: a temporary file renamed into place
+
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        _write_text(text + "\n", out)
     print(text)
     return 0
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file in the same folder, renamed into place on success."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual permissions
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
