@@ -14,24 +14,10 @@ from pathlib import Path
 
 from scoring.params import ConfigError
 
+# sim.cli imports this module only inside its functions, so there is no import cycle
+from ..cli import _int_at_least, _safe_name
+
 __all__ = ["add_parsers", "dispatch"]
-
-COMMANDS = ("compare", "sweep", "sensitivity")
-
-
-def _int_at_least(low: int, what: str):
-    def parse(text: str) -> int:
-        try:
-            v = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"{text!r} is not {what} (an integer >= {low})"
-            ) from None
-        if v < low:
-            raise argparse.ArgumentTypeError(f"{v} is not allowed: use an integer >= {low}")
-        return v
-
-    return parse
 
 
 def _executor_options(p: argparse.ArgumentParser) -> None:
@@ -149,7 +135,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 def _compare(args: argparse.Namespace) -> int:
     from ..scenario import Scenario
-    from .comparison import compare, safe_name
+    from .comparison import compare
 
     scenarios = [Scenario.from_toml(p) for p in args.scenarios]
     if len(scenarios) < 2:
@@ -158,7 +144,7 @@ def _compare(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    names = "-vs-".join(safe_name(s.name) for s in scenarios[:3])
+    names = "-vs-".join(_safe_name(s.name) for s in scenarios[:3])
     out = Path(args.out) if args.out else Path("out") / f"compare-{names}"
     result = compare(
         scenarios,
@@ -181,18 +167,15 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _sweep(args: argparse.Namespace) -> int:
-    from .comparison import safe_name
     from .design import load_sweep
     from .sensitivity import analyse_sweep, write_sensitivity
+    from .store import write_parquet
     from .sweep import run_sweep
 
+    # a bad file, or design points the scenario rejects: either way before any run
     try:
         spec = load_sweep(args.sweep)
-    except ConfigError as exc:
-        print(f"creatorsim sweep: error: {exc}", file=sys.stderr)
-        return 2
-    out = Path(args.out) if args.out else Path("out") / f"sweep-{safe_name(spec.name)}"
-    try:
+        out = Path(args.out) if args.out else Path("out") / f"sweep-{_safe_name(spec.name)}"
         result = run_sweep(
             spec,
             out,
@@ -201,15 +184,10 @@ def _sweep(args: argparse.Namespace) -> int:
             retry_failed=args.retry_failed,
             progress=False if args.no_progress else None,
         )
-    except ConfigError as exc:  # design points the scenario rejects: still before any run
+    except ConfigError as exc:
         print(f"creatorsim sweep: error: {exc}", file=sys.stderr)
         return 2
-    import pyarrow.parquet as pq
-
-    from ..run import _atomic
-
-    with _atomic(out / "sweep.parquet") as fh:
-        pq.write_table(result.table(), fh)
+    write_parquet(result.table(), out / "sweep.parquet")
     assert result.report is not None
     print(
         f"creatorsim: sweep {spec.name} ({spec.method}, {len(result.design)} points x "
@@ -249,10 +227,5 @@ def _sensitivity(args: argparse.Namespace) -> int:
 
 def dispatch(args: argparse.Namespace) -> int | None:
     """Run an experiment subcommand; None when ``args.command`` is not one of them."""
-    if args.command == "compare":
-        return _compare(args)
-    if args.command == "sweep":
-        return _sweep(args)
-    if args.command == "sensitivity":
-        return _sensitivity(args)
-    return None
+    command = {"compare": _compare, "sweep": _sweep, "sensitivity": _sensitivity}.get(args.command)
+    return None if command is None else command(args)

@@ -14,9 +14,9 @@ common random numbers help) and how many seeds would halve the interval (:func:`
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
-import re
 import tempfile
 from collections.abc import Sequence
 from concurrent.futures import Executor
@@ -29,11 +29,11 @@ import numpy as np
 from ..run import DEFAULT_DAYS
 from ..scenario import Scenario
 from .design import run_seeds
-from .executors import open_executor
+from .executors import given_or_open
 from .models import ScenarioModel
 from .runner import RunReport, RunTask, run_tasks, tasks_table, write_manifest
-from .store import ResultStore, run_key
-from .summary import OUTCOMES
+from .store import ResultStore, run_key, write_parquet, write_png
+from .summary import outcome_names
 
 __all__ = ["Comparison", "compare", "paired_difference", "seeds_to_halve"]
 
@@ -247,8 +247,8 @@ def compare(
         raise ValueError(f"seeds = {seeds!r}: use an integer >= 2 (a CI needs two pairs)")
     if not 0 < level < 1:
         raise ValueError(f"level = {level!r}: use a number in (0, 1)")
-    known = [o.name for o in OUTCOMES]
-    chosen = list(outcomes) if outcomes else known
+    known = outcome_names()
+    chosen = list(outcomes or known)
     bad = [o for o in chosen if o not in known]
     if bad:
         raise ValueError(f"outcome {bad[0]!r} is not a run outcome; allowed: " + ", ".join(known))
@@ -260,7 +260,12 @@ def compare(
         for arm, m in enumerate(models)
         for r, seed in enumerate(seed_list)
     ]
-    with _StoreFolder(out_dir) as root:
+    folder = (
+        tempfile.TemporaryDirectory(prefix="creatorsim-compare-")
+        if out_dir is None
+        else contextlib.nullcontext(out_dir)
+    )
+    with folder as root:
         store = ResultStore(root)
         with store.lock():
             store.clean_temporary()
@@ -278,27 +283,16 @@ def compare(
                         "runs": tasks_table(tasks),
                     },
                 )
-            if executor is not None:
+            with given_or_open(executor, workers=workers, scheduler=scheduler) as ex:
                 report = run_tasks(
                     models,
                     tasks,
                     store,
-                    executor=executor,
+                    executor=ex,
                     retry_failed=retry_failed,
                     progress=progress,
                     desc="compare",
                 )
-            else:
-                with open_executor(workers=workers, scheduler=scheduler) as ex:
-                    report = run_tasks(
-                        models,
-                        tasks,
-                        store,
-                        executor=ex,
-                        retry_failed=retry_failed,
-                        progress=progress,
-                        desc="compare",
-                    )
             runs = _runs_table(store, tasks, names, chosen)
         result = _analyse(runs, names, seed_list, chosen, level, report)
         if out_dir is None:
@@ -306,32 +300,12 @@ def compare(
         return _write(result, store.root)
 
 
-class _StoreFolder:
-    """``out_dir`` as a Path, or a temporary folder removed on exit."""
-
-    def __init__(self, out_dir: str | os.PathLike | None) -> None:
-        self._dir = out_dir
-        self._tmp: tempfile.TemporaryDirectory | None = None
-
-    def __enter__(self) -> Path:
-        if self._dir is not None:
-            return Path(self._dir)
-        self._tmp = tempfile.TemporaryDirectory(prefix="creatorsim-compare-")
-        return Path(self._tmp.name)
-
-    def __exit__(self, *exc: object) -> None:
-        if self._tmp is not None:
-            self._tmp.cleanup()
-
-
 def _runs_table(
     store: ResultStore, tasks: list[RunTask], names: tuple[str, ...], outcomes: list[str]
 ):
     import pyarrow as pa
 
-    from .sweep import _left_join
-
-    left = pa.table(
+    plan = pa.table(
         {
             "arm": pa.array([names[t.arm] for t in tasks], pa.string()),
             "arm_index": pa.array([t.arm for t in tasks], pa.int64()),
@@ -340,9 +314,8 @@ def _runs_table(
             "key": pa.array([t.key for t in tasks], pa.string()),
         }
     )
-    cols = ["key", "scenario_hash", "days", "creators", "burn_in_days", *outcomes]
-    right = store.read([t.key for t in tasks], columns=cols)
-    t = _left_join(left, right, ["arm_index", "replicate"])
+    cols = ["scenario_hash", "days", "creators", "burn_in_days", *outcomes]
+    t = store.join(plan, cols, ["arm_index", "replicate"])
     for o in outcomes:  # a failed run has no row: its outcomes are NaN
         if o not in t.column_names:
             t = t.append_column(o, pa.array([math.nan] * t.num_rows, pa.float64()))
@@ -376,24 +349,11 @@ def _analyse(runs, names, seed_list, outcomes, level, report) -> Comparison:
 def _write(result: Comparison, out: Path) -> Comparison:
     import dataclasses
 
-    import pyarrow.parquet as pq
+    from ..run import _write_text
 
-    from ..run import _atomic, _write_text
-
-    files = []
-    for name, table in (("compare.parquet", result.table), ("runs.parquet", result.runs)):
-        with _atomic(out / name) as fh:
-            pq.write_table(table, fh)
-        files.append(out / name)
-    _write_text(result.text(), out / "compare.txt")
-    files.append(out / "compare.txt")
-    fig = result.forest_plot()
-    with _atomic(out / "compare.png") as fh:
-        fig.savefig(fh, format="png", dpi=110)
-    files.append(out / "compare.png")
+    files = [out / f for f in ("compare.parquet", "runs.parquet", "compare.txt", "compare.png")]
+    write_parquet(result.table, files[0])
+    write_parquet(result.runs, files[1])
+    _write_text(result.text(), files[2])
+    write_png(result.forest_plot(), files[3])
     return dataclasses.replace(result, out_dir=out, files=tuple(files))
-
-
-def safe_name(name: str) -> str:
-    """A scenario name usable in a folder name."""
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "scenario"

@@ -21,11 +21,12 @@ lists them). :func:`load_sweep` checks everything before any run starts and repo
 problem at once (:class:`scoring.params.ConfigError`), each naming the file, the key, the bad
 value and what is allowed.
 
-Seeds: one ``numpy.random.SeedSequence(root_seed)`` spawns two children, the first for the
-design (Latin hypercube, scrambled Sobol, Morris trajectories), the second for the runs. With
-``common_seeds`` (the default) replicate ``r`` uses the same seed at every design point
-(common random numbers); otherwise every (point, replicate) gets its own child. Every seed is
-fixed here, before anything is dispatched, so results do not depend on the executor.
+Seeds: one ``numpy.random.SeedSequence(root_seed)`` spawns three children (:func:`streams`),
+the first for the design (Latin hypercube, scrambled Sobol, Morris trajectories), the second
+for the runs, the third for the analysis's bootstrap. With ``common_seeds`` (the default)
+replicate ``r`` uses the same seed at every design point (common random numbers); otherwise
+every (point, replicate) gets its own child. Every seed is fixed here, before anything is
+dispatched, so results do not depend on the executor.
 """
 
 from __future__ import annotations
@@ -174,9 +175,10 @@ def _int_seed(ss: np.random.SeedSequence) -> int:
     return int(ss.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
 
 
-def _streams(root_seed: int) -> tuple[np.random.SeedSequence, np.random.SeedSequence]:
-    design_ss, runs_ss = np.random.SeedSequence(root_seed).spawn(2)
-    return design_ss, runs_ss
+def streams(root_seed: int) -> tuple[np.random.SeedSequence, ...]:
+    """The children of ``SeedSequence(root_seed)``: for the design, the runs, the analysis
+    (the bootstrap of ``sim.experiments.sensitivity``)."""
+    return tuple(np.random.SeedSequence(root_seed).spawn(3))
 
 
 def run_seeds(root_seed: int, replicates: int, points: int = 1, *, common: bool = True):
@@ -186,7 +188,7 @@ def run_seeds(root_seed: int, replicates: int, points: int = 1, *, common: bool 
     (point, replicate) has its own spawned child. Seeds are 63-bit integers for
     ``run_scenario(seed=...)``.
     """
-    _, runs_ss = _streams(root_seed)
+    runs_ss = streams(root_seed)[1]
     if common:
         row = [_int_seed(c) for c in runs_ss.spawn(replicates)]
         return np.array([row] * points, dtype=np.int64).reshape(points, replicates)
@@ -222,7 +224,7 @@ def make_design(spec: SweepSpec) -> Design:
     problems = spec.problems()
     if problems:
         raise ConfigError(problems)
-    design_rng = np.random.default_rng(_streams(spec.root_seed)[0])
+    design_rng = np.random.default_rng(streams(spec.root_seed)[0])
     k = len(spec.factors)
     if spec.method == "grid":
         rows = list(itertools.product(*(f.grid_values() for f in spec.factors)))
@@ -547,7 +549,7 @@ def sweep_from_mapping(data: Mapping[str, Any], *, file: str = "<sweep>") -> Swe
         path=None if file == "<sweep>" else file,
         raw=dict(data),
     )
-    problems += _structural(spec, file)
+    problems += spec.problems()
     if scenario is not None:
         spec, more = _against_scenario(spec, scenario, file)
         problems += more

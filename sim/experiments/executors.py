@@ -24,7 +24,13 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any
 
-__all__ = ["SCHEDULER_ENV", "SerialExecutor", "executor_capacity", "open_executor"]
+__all__ = [
+    "SCHEDULER_ENV",
+    "SerialExecutor",
+    "executor_capacity",
+    "given_or_open",
+    "open_executor",
+]
 
 #: The environment variable Dask itself reads for the scheduler's address.
 SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
@@ -124,3 +130,12 @@ def open_executor(
         raise
     else:
         ex.shutdown(wait=True)
+
+
+def given_or_open(
+    executor: Executor | None, *, workers: int | None = None, scheduler: str | None = None
+) -> contextlib.AbstractContextManager[Executor]:
+    """``executor`` as it is (the caller owns it), or :func:`open_executor` when it is None."""
+    if executor is not None:
+        return contextlib.nullcontext(executor)
+    return open_executor(workers=workers, scheduler=scheduler)

@@ -20,10 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..run import _atomic, _jsonable
 from .executors import executor_capacity
 from .models import RunModel
-from .store import ResultStore, RunRecord
+from .store import ResultStore, RunRecord, write_json
 
 __all__ = ["RunReport", "RunTask", "execute", "read_manifest", "run_tasks", "write_manifest"]
 
@@ -92,15 +91,20 @@ def execute(model: RunModel, task: RunTask) -> RunRecord:
         row.update(outcomes)
         return RunRecord(task.key, task.seed, row, meta, seconds=time.perf_counter() - t0)
     except Exception as exc:
-        return RunRecord(
-            task.key,
-            task.seed,
-            None,
-            meta,
-            error=f"{type(exc).__name__}: {exc}",
-            traceback=_tb.format_exc(),
-            seconds=time.perf_counter() - t0,
-        )
+        return _failure(task, meta, exc, time.perf_counter() - t0)
+
+
+def _failure(task: RunTask, meta: dict[str, Any], exc: Exception, seconds: float) -> RunRecord:
+    """The record of a task that raised ``exc`` (call it in the ``except`` block)."""
+    return RunRecord(
+        task.key,
+        task.seed,
+        None,
+        meta,
+        error=f"{type(exc).__name__}: {exc}",
+        traceback=_tb.format_exc(),
+        seconds=seconds,
+    )
 
 
 def _bar(enabled: bool | None, total: int, desc: str):
@@ -170,14 +174,7 @@ def run_tasks(
                 try:
                     record = fut.result()
                 except Exception as exc:  # the executor failed, not the run (e.g. a lost worker)
-                    record = RunRecord(
-                        task.key,
-                        task.seed,
-                        None,
-                        {"values": task.values},
-                        error=f"{type(exc).__name__}: {exc}",
-                        traceback=_tb.format_exc(),
-                    )
+                    record = _failure(task, {"values": task.values}, exc, 0.0)
                 store.write(record)
                 if not record.ok:
                     n_failed += 1
@@ -211,9 +208,7 @@ def tasks_table(tasks: Sequence[RunTask]) -> list[dict[str, Any]]:
 
 def write_manifest(path: Path, manifest: Mapping[str, Any]) -> None:
     """Write an experiment's manifest (JSON) atomically."""
-    doc = {**manifest, "version": _version()}
-    with _atomic(path) as fh:
-        fh.write((json.dumps(_jsonable(doc), indent=1) + "\n").encode())
+    write_json({**manifest, "version": _version()}, path, indent=1)
 
 
 def read_manifest(path: Path) -> dict[str, Any]:

@@ -26,7 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from .design import salib_problem
+from .design import salib_problem, streams
+from .store import write_parquet, write_png
 from .sweep import SweepResult, open_sweep
 
 __all__ = ["MIN_SOBOL_SAMPLES", "Sensitivity", "analyse_sweep", "write_sensitivity"]
@@ -58,12 +59,16 @@ class Sensitivity:
     def rows(self, outcome: str) -> list[dict[str, Any]]:
         return [r for r in self.table.to_pylist() if r["outcome"] == outcome]
 
+    def _by_parameter(self, outcome: str) -> dict[tuple[str, str], dict[str, Any]]:
+        """The rows of ``outcome`` by (parameter, index)."""
+        return {(r["parameter"], r["index"]): r for r in self.rows(outcome)}
+
     def value(self, outcome: str, parameter: str, index: str) -> float:
         """One index estimate (e.g. ``value("y", "x1", "S1")``)."""
-        for r in self.rows(outcome):
-            if r["parameter"] == parameter and r["index"] == index:
-                return r["value"]
-        raise KeyError(f"no {index} of {parameter} for {outcome}")
+        r = self._by_parameter(outcome).get((parameter, index))
+        if r is None:
+            raise KeyError(f"no {index} of {parameter} for {outcome}")
+        return r["value"]
 
     def text(self) -> str:
         """The indices as a plain-text table, an outcome per block, then the warnings."""
@@ -74,11 +79,11 @@ class Sensitivity:
         for o in self.outcomes:
             lines.append(f"\n{o}")
             lines.append("  " + f"{'parameter':<{width}}  " + "  ".join(f"{i:>18}" for i in idx))
-            rows = self.rows(o)
+            by = self._by_parameter(o)
             for p in self.parameters:
                 cells = []
                 for i in idx:
-                    r = next(r for r in rows if r["parameter"] == p and r["index"] == i)
+                    r = by[p, i]
                     c = "" if math.isnan(r["conf"]) else f" ±{r['conf']:.3f}"
                     cells.append(f"{r['value']:>10.3f}{c:<8}")
                 lines.append(("  " + f"{p:<{width}}  " + "  ".join(cells)).rstrip())
@@ -194,11 +199,9 @@ def analyse_sweep(
         )
     problem = salib_problem(spec)
     params = tuple(problem["names"])
-    # the design and the runs use children 0 and 1 of the root; the bootstrap uses child 2
-    seed_rng = np.random.default_rng(np.random.SeedSequence(spec.root_seed).spawn(3)[2])
+    seed_rng = np.random.default_rng(streams(spec.root_seed)[2])  # the analysis' stream
     rows: list[dict] = []
     warnings: list[str] = []
-    small = False
     table = sweep.table()
     for o in chosen:
         y = sweep.point_means(o, table)
@@ -223,14 +226,6 @@ def analyse_sweep(
             mine = _rows(o, params, "S1", si["S1"], si["S1_conf"])
             mine += _rows(o, params, "ST", si["ST"], si["ST_conf"])
             warnings += _sobol_warnings(o, mine)
-            if spec.samples is not None and spec.samples < MIN_SOBOL_SAMPLES and not small:
-                small = True
-                warnings.insert(
-                    0,
-                    f"only {spec.samples} base samples (N): Sobol estimates and "
-                    f"their bootstrap intervals need N >= {MIN_SOBOL_SAMPLES} or "
-                    "so to mean much; raise sweep.samples",
-                )
         else:
             from SALib.analyze import morris
 
@@ -249,6 +244,13 @@ def analyse_sweep(
             mine += _rows(o, params, "mu", si["mu"], nan)
             mine += _rows(o, params, "sigma", si["sigma"], nan)
         rows += mine
+    small = spec.samples is not None and spec.samples < MIN_SOBOL_SAMPLES
+    if spec.method == "sobol" and small and rows:
+        warnings.insert(
+            0,
+            f"only {spec.samples} base samples (N): Sobol estimates and their bootstrap "
+            f"intervals need N >= {MIN_SOBOL_SAMPLES} or so to mean much; raise sweep.samples",
+        )
     import pyarrow as pa
 
     done = tuple(dict.fromkeys(r["outcome"] for r in rows))
@@ -265,19 +267,15 @@ def analyse_sweep(
 
 def write_sensitivity(result: Sensitivity, out_dir: str | os.PathLike) -> list[Path]:
     """Write ``sensitivity.parquet``, ``sensitivity.txt`` and a figure per outcome."""
-    import pyarrow.parquet as pq
-
-    from ..run import _atomic, _write_text
+    from ..run import _write_text
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     files = [out / "sensitivity.parquet", out / "sensitivity.txt"]
-    with _atomic(files[0]) as fh:
-        pq.write_table(result.table, fh)
+    write_parquet(result.table, files[0])
     _write_text(result.text(), files[1])
     for name, fig in result.figures().items():
-        with _atomic(out / name) as fh:
-            fig.savefig(fh, format="png", dpi=110)
+        write_png(fig, out / name)
         files.append(out / name)
     return files
 
@@ -294,11 +292,9 @@ def _figure(rows: int):
 def _sobol_figure(s: Sensitivity, outcome: str):
     fig, ax = _figure(len(s.parameters))
     y = np.arange(len(s.parameters))
-    rows = s.rows(outcome)
+    by = s._by_parameter(outcome)
     for off, idx, label in ((-0.18, "S1", "first order S1"), (0.18, "ST", "total ST")):
-        vals = [
-            next(r for r in rows if r["parameter"] == p and r["index"] == idx) for p in s.parameters
-        ]
+        vals = [by[p, idx] for p in s.parameters]
         ax.barh(
             y + off,
             [r["value"] for r in vals],
@@ -318,10 +314,9 @@ def _sobol_figure(s: Sensitivity, outcome: str):
 
 def _morris_figure(s: Sensitivity, outcome: str):
     fig, ax = _figure(6)
-    rows = s.rows(outcome)
+    by = s._by_parameter(outcome)
     for p in s.parameters:
-        mu = next(r for r in rows if r["parameter"] == p and r["index"] == "mu_star")
-        sg = next(r for r in rows if r["parameter"] == p and r["index"] == "sigma")
+        mu, sg = by[p, "mu_star"], by[p, "sigma"]
         ax.errorbar(
             [mu["value"]],
             [sg["value"]],

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..run import _atomic, _jsonable
+from ..run import _atomic, _jsonable, _write_text
 
 __all__ = ["ResultStore", "RunRecord", "run_key"]
 
@@ -42,6 +42,25 @@ def run_key(identity: Mapping[str, Any], seed: int) -> str:
         {"identity": _jsonable(identity), "seed": int(seed)}, sort_keys=True, separators=(",", ":")
     )
     return hashlib.sha256(blob.encode()).hexdigest()[:24]
+
+
+def write_json(doc: Any, path: Path, *, indent: int) -> None:
+    """Write ``doc`` as plain JSON (NaN as null), atomically."""
+    _write_text(json.dumps(_jsonable(doc), indent=indent) + "\n", path)
+
+
+def write_parquet(table: Any, path: Path) -> None:
+    """Write a ``pyarrow.Table`` to ``path``, atomically."""
+    import pyarrow.parquet as pq
+
+    with _atomic(path) as fh:
+        pq.write_table(table, fh)
+
+
+def write_png(fig: Any, path: Path) -> None:
+    """Save a matplotlib figure as PNG, atomically."""
+    with _atomic(path) as fh:
+        fig.savefig(fh, format="png", dpi=110)
 
 
 @dataclass(frozen=True)
@@ -114,13 +133,11 @@ class ResultStore:
             "seconds": record.seconds,
             **record.metadata,
         }
-        with _atomic(path) as fh:
-            fh.write((json.dumps(_jsonable(doc), indent=2) + "\n").encode())
+        write_json(doc, path, indent=2)
         return path
 
     def _write_result(self, record: RunRecord) -> Path:
         import pyarrow as pa
-        import pyarrow.parquet as pq
 
         assert record.row is not None
         table = pa.table({k: [v] for k, v in record.row.items()})
@@ -128,8 +145,7 @@ class ResultStore:
         meta["creatorsim.seconds"] = json.dumps(round(record.seconds, 6))
         table = table.replace_schema_metadata(meta)
         path = self.run_path(record.key)
-        with _atomic(path) as fh:
-            pq.write_table(table, fh)
+        write_parquet(table, path)
         with contextlib.suppress(FileNotFoundError):
             self.failure_path(record.key).unlink()  # a retried run that now succeeded
         return path
@@ -166,6 +182,20 @@ class ResultStore:
             fields = [schema.field(c) for c in columns if c in schema.names]
             schema = pa.schema(fields)
         return ds.dataset(paths, format="parquet", schema=schema).to_table()
+
+    def join(self, plan: Any, columns: Sequence[str], order: Sequence[str]):
+        """``plan`` (a ``pyarrow.Table`` with a ``key`` per run) with the result ``columns``
+        of its runs (nulls where a run has no result), sorted by ``order``."""
+        import pyarrow as pa
+
+        keys = plan.column("key").to_pylist()
+        right = self.read(keys, columns=["key", *columns])
+        if right.num_columns <= 1:
+            return plan.sort_by([(c, "ascending") for c in order])
+        joined = plan.join(right, "key", join_type="left outer", use_threads=False)
+        joined = joined.sort_by([(c, "ascending") for c in order])
+        cols = [*plan.column_names, *[c for c in right.column_names if c != "key"]]
+        return pa.table({c: joined.column(c) for c in cols})
 
     def query(self, sql: str):
         """Run DuckDB SQL over the store, with the view ``runs`` (every result row).

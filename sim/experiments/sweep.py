@@ -10,7 +10,6 @@ failures. :func:`open_sweep` reads a finished (or partial) sweep back; its
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ import numpy as np
 from scoring.params import ConfigError, Problem
 
 from .design import Design, SweepSpec, load_sweep, make_design, run_seeds
-from .executors import open_executor
+from .executors import given_or_open
 from .models import RunModel, ScenarioModel
 from .runner import RunReport, RunTask, read_manifest, run_tasks, tasks_table, write_manifest
 from .store import ResultStore, run_key
@@ -66,19 +65,16 @@ class SweepResult:
         """
         import pyarrow as pa
 
-        keys = [f.key for f in self.spec.factors]
         plan = {
             "point": pa.array([t.point for t in self.tasks], pa.int64()),
             "replicate": pa.array([t.replicate for t in self.tasks], pa.int64()),
             "seed": pa.array([t.seed for t in self.tasks], pa.int64()),
             "key": pa.array([t.key for t in self.tasks], pa.string()),
         }
-        for k in keys:
-            plan[k] = pa.array([self.design.points[t.point][k] for t in self.tasks])
-        left = pa.table(plan)
-        wanted = ["key", *[c for c in self.columns if c not in plan], *self.outcomes]
-        right = self.store.read([t.key for t in self.tasks], columns=wanted)
-        return _left_join(left, right, ["point", "replicate"])
+        for f in self.spec.factors:
+            plan[f.key] = pa.array([self.design.points[t.point][f.key] for t in self.tasks])
+        columns = [*[c for c in self.columns if c not in plan], *self.outcomes]
+        return self.store.join(pa.table(plan), columns, ["point", "replicate"])
 
     def point_means(self, outcome: str, table: Any = None) -> np.ndarray:
         """An outcome averaged over the replicates of each design point, in design order.
@@ -92,18 +88,6 @@ class SweepResult:
         counts = np.bincount(pts, weights=~np.isnan(y), minlength=len(self.design))
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(counts > 0, sums / counts, np.nan)
-
-
-def _left_join(left, right, order: Sequence[str]):
-    """``left`` with ``right``'s columns by ``key`` (nulls where missing), sorted by ``order``."""
-    import pyarrow as pa
-
-    if right.num_columns <= 1:
-        return left.sort_by([(c, "ascending") for c in order])
-    joined = left.join(right, "key", join_type="left outer", use_threads=False)
-    joined = joined.sort_by([(c, "ascending") for c in order])
-    cols = [*left.column_names, *[c for c in right.column_names if c != "key"]]
-    return pa.table({c: joined.column(c) for c in cols})
 
 
 def scenario_model(spec: SweepSpec) -> ScenarioModel:
@@ -190,27 +174,16 @@ def run_sweep(
                 "runs": tasks_table(tasks),
             },
         )
-        if executor is not None:
+        with given_or_open(executor, workers=workers, scheduler=scheduler) as ex:
             report = run_tasks(
                 [model],
                 tasks,
                 store,
-                executor=executor,
+                executor=ex,
                 retry_failed=retry_failed,
                 progress=progress,
                 desc=spec.name,
             )
-        else:
-            with open_executor(workers=workers, scheduler=scheduler) as ex:
-                report = run_tasks(
-                    [model],
-                    tasks,
-                    store,
-                    executor=ex,
-                    retry_failed=retry_failed,
-                    progress=progress,
-                    desc=spec.name,
-                )
     return SweepResult(spec, store, d, tasks, outcomes, columns, report)
 
 
