@@ -24,20 +24,19 @@ import dataclasses
 import datetime as _dt
 import functools
 import json
-import math
 import os
 import platform
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import numpy as np
 
 from . import report
+from .io import jsonable, write_parquet, write_png, write_text
 from .model import CreatorMarket
 from .scenario import Scenario
 
@@ -224,62 +223,6 @@ def run_scenario(
 
 
 # -- writing ---------------------------------------------------------------------------------
-@functools.cache
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-@contextlib.contextmanager
-def _atomic(path: Path) -> Iterator[BinaryIO]:
-    """Write ``path`` through a temporary file in its folder, renamed into place on success."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
-        with os.fdopen(fd, "wb") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def _write_parquet(
-    table: Mapping[str, np.ndarray], path: Path, meta: Mapping[str, Any] | None = None
-) -> None:
-    """One Parquet file; ``meta`` goes into the schema's key-value metadata (as strings)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    t = pa.table({k: pa.array(np.asarray(v)) for k, v in table.items()})
-    if meta:
-        t = t.replace_schema_metadata({k: str(v) for k, v in meta.items()})
-    with _atomic(path) as fh:
-        pq.write_table(t, fh)
-
-
-def _write_text(text: str, path: Path) -> None:
-    with _atomic(path) as fh:
-        fh.write(text.encode("utf-8"))
-
-
-def _jsonable(x: Any) -> Any:
-    """Plain JSON: NaN and infinities become null, numpy scalars Python numbers."""
-    if isinstance(x, Mapping):
-        return {str(k): _jsonable(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_jsonable(v) for v in x]
-    if isinstance(x, np.generic):
-        x = x.item()
-    if isinstance(x, float) and not math.isfinite(x):
-        return None
-    return x
-
-
 def write_outputs(result: RunResult, out_dir: str | os.PathLike) -> RunResult:
     """Write a run's tables, figures, report and ``run.json`` (last) into ``out_dir``."""
     out = Path(out_dir)
@@ -302,22 +245,18 @@ def write_outputs(result: RunResult, out_dir: str | os.PathLike) -> RunResult:
         "creatorsim.seed": result.seed,
         "creatorsim.version": result.metadata["versions"]["creatorsim"],
     }
-    put("daily.parquet", lambda p: _write_parquet(result.daily, p, tag))
-    put("creators.parquet", lambda p: _write_parquet(result.creators, p, tag))
-    put("lists.parquet", lambda p: _write_parquet(result.snapshots, p, tag))
+    put("daily.parquet", lambda p: write_parquet(result.daily, p, tag))
+    put("creators.parquet", lambda p: write_parquet(result.creators, p, tag))
+    put("lists.parquet", lambda p: write_parquet(result.snapshots, p, tag))
     for name, fig in report.make_figures(result.daily).items():
 
-        def save(p: Path, fig=fig) -> None:
-            with _atomic(p) as fh:
-                fig.savefig(fh, format="png", dpi=110)
-
-        put(name, save)
+        put(name, functools.partial(write_png, fig))
     # write_s: the tables and figures (report.md and run.json take milliseconds)
     timings = {**result.timings, "write_s": time.perf_counter() - t0}
     meta = {**result.metadata, "timings": timings}
     put(
         "report.md",
-        lambda p: _write_text(
+        lambda p: write_text(
             report.render_report(result.scenario, meta, result.daily, creators=result.creators), p
         ),
     )
@@ -326,5 +265,5 @@ def write_outputs(result: RunResult, out_dir: str | os.PathLike) -> RunResult:
         "means": report.tail_means(result.daily),
     }
     meta["files"] = sorted([*files, "run.json"])
-    put("run.json", lambda p: _write_text(json.dumps(_jsonable(meta), indent=2) + "\n", p))
+    put("run.json", lambda p: write_text(json.dumps(jsonable(meta), indent=2) + "\n", p))
     return dataclasses.replace(result, timings=timings, metadata=meta, out_dir=out, files=files)

@@ -966,10 +966,10 @@ def run_cli(args: Any) -> int:
         ).to_dict()
     text = json.dumps(result, indent=1)
     if args.out:
-        from .run import _write_text  # atomic: a temporary file renamed into place
+        from .io import write_text  # atomic: a temporary file renamed into place
 
         out = Path(args.out)
         out.parent.mkdir(parents=True, exist_ok=True)
-        _write_text(text + "\n", out)
+        write_text(text + "\n", out)
     print(text)
     return 0

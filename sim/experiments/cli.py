@@ -167,9 +167,9 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _sweep(args: argparse.Namespace) -> int:
+    from ..io import write_parquet
     from .design import load_sweep
     from .sensitivity import analyse_sweep, write_sensitivity
-    from .store import write_parquet
     from .sweep import run_sweep
 
     # a bad file, or design points the scenario rejects: either way before any run

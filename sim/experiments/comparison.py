@@ -26,13 +26,14 @@ from typing import Any
 
 import numpy as np
 
+from ..io import write_parquet, write_png
 from ..run import DEFAULT_DAYS
 from ..scenario import Scenario
 from .design import run_seeds
 from .executors import given_or_open
 from .models import ScenarioModel
 from .runner import RunReport, RunTask, run_tasks, tasks_table, write_manifest
-from .store import ResultStore, run_key, write_parquet, write_png
+from .store import ResultStore, run_key
 from .summary import outcome_names
 
 __all__ = ["Comparison", "compare", "paired_difference", "seeds_to_halve"]
@@ -349,11 +350,11 @@ def _analyse(runs, names, seed_list, outcomes, level, report) -> Comparison:
 def _write(result: Comparison, out: Path) -> Comparison:
     import dataclasses
 
-    from ..run import _write_text
+    from ..io import write_text
 
     files = [out / f for f in ("compare.parquet", "runs.parquet", "compare.txt", "compare.png")]
     write_parquet(result.table, files[0])
     write_parquet(result.runs, files[1])
-    _write_text(result.text(), files[2])
+    write_text(result.text(), files[2])
     write_png(result.forest_plot(), files[3])
     return dataclasses.replace(result, out_dir=out, files=tuple(files))

@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..io import write_json
 from .executors import executor_capacity
 from .models import RunModel
-from .store import ResultStore, RunRecord, write_json
+from .store import ResultStore, RunRecord
 
 __all__ = ["RunReport", "RunTask", "execute", "read_manifest", "run_tasks", "write_manifest"]
 

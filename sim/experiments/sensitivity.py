@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
+from ..io import write_parquet, write_png
 from .design import salib_problem, streams
-from .store import write_parquet, write_png
 from .sweep import SweepResult, open_sweep
 
 __all__ = ["MIN_SOBOL_SAMPLES", "Sensitivity", "analyse_sweep", "write_sensitivity"]
@@ -267,13 +267,13 @@ def analyse_sweep(
 
 def write_sensitivity(result: Sensitivity, out_dir: str | os.PathLike) -> list[Path]:
     """Write ``sensitivity.parquet``, ``sensitivity.txt`` and a figure per outcome."""
-    from ..run import _write_text
+    from ..io import write_text
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     files = [out / "sensitivity.parquet", out / "sensitivity.txt"]
     write_parquet(result.table, files[0])
-    _write_text(result.text(), files[1])
+    write_text(result.text(), files[1])
     for name, fig in result.figures().items():
         write_png(fig, out / name)
         files.append(out / name)

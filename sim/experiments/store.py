@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..run import _atomic, _jsonable, _write_text
+from ..io import jsonable, write_json, write_parquet
 
 __all__ = ["ResultStore", "RunRecord", "run_key"]
 
@@ -39,28 +39,9 @@ _OWN_PREFIXES = (".sweep.", ".compare.", ".runs.parquet.", ".sensitivity")
 def run_key(identity: Mapping[str, Any], seed: int) -> str:
     """The store key of a run: 24 hex digits of SHA-256 over its identity and seed."""
     blob = json.dumps(
-        {"identity": _jsonable(identity), "seed": int(seed)}, sort_keys=True, separators=(",", ":")
+        {"identity": jsonable(identity), "seed": int(seed)}, sort_keys=True, separators=(",", ":")
     )
     return hashlib.sha256(blob.encode()).hexdigest()[:24]
-
-
-def write_json(doc: Any, path: Path, *, indent: int) -> None:
-    """Write ``doc`` as plain JSON (NaN as null), atomically."""
-    _write_text(json.dumps(_jsonable(doc), indent=indent) + "\n", path)
-
-
-def write_parquet(table: Any, path: Path) -> None:
-    """Write a ``pyarrow.Table`` to ``path``, atomically."""
-    import pyarrow.parquet as pq
-
-    with _atomic(path) as fh:
-        pq.write_table(table, fh)
-
-
-def write_png(fig: Any, path: Path) -> None:
-    """Save a matplotlib figure as PNG, atomically."""
-    with _atomic(path) as fh:
-        fig.savefig(fh, format="png", dpi=110)
 
 
 @dataclass(frozen=True)
@@ -141,7 +122,7 @@ class ResultStore:
 
         assert record.row is not None
         table = pa.table({k: [v] for k, v in record.row.items()})
-        meta = {f"creatorsim.{k}": json.dumps(_jsonable(v)) for k, v in record.metadata.items()}
+        meta = {f"creatorsim.{k}": json.dumps(jsonable(v)) for k, v in record.metadata.items()}
         meta["creatorsim.seconds"] = json.dumps(round(record.seconds, 6))
         table = table.replace_schema_metadata(meta)
         path = self.run_path(record.key)
