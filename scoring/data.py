@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import decimal
+import difflib
 import io
 import math
 import os
@@ -612,6 +613,15 @@ def _as_column(data: Any) -> Any:
         return None
 
 
+def _close_column(key: str, missing: list[str]) -> str | None:
+    """The missing column a misspelt one most likely stands for (``veiws``, ``Views``)."""
+    norm = key.strip().lower().replace(" ", "_")
+    if norm in missing:
+        return norm
+    close = difflib.get_close_matches(norm, missing, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
 def _check_table(
     name: str,
     raw: Any,
@@ -633,15 +643,21 @@ def _check_table(
         return None
     columns: dict[str, Any] = {}
     allowed_cols = ", ".join(spec)
+    missing = [k for k in spec if k not in raw]
+    meant: set[str] = set()  # missing columns an unknown one was probably meant to be
     for key, data in raw.items():
         if key not in spec:
+            guess = _close_column(str(key), missing)
+            hint = f"did you mean {guess!r} (missing)? " if guess else ""
+            if guess:
+                meant.add(guess)
             problems.append(
                 DataProblem(
                     name,
                     None,
                     str(key),
                     None,
-                    f"an unknown column; allowed columns: {allowed_cols}",
+                    f"an unknown column; {hint}allowed columns: {allowed_cols}",
                 )
             )
             continue
@@ -653,7 +669,7 @@ def _check_table(
             return None
         columns[key] = col
     for key, col in spec.items():
-        if key not in columns and not col.nullable:
+        if key not in columns and not col.nullable and key not in meant:
             problems.append(
                 DataProblem(
                     name,
@@ -768,7 +784,8 @@ def _category_warnings(t: _Table) -> list[str]:
     rows = t.rows[t.ok["category"]]
     if cats.size == 0:
         return []
-    names, first, counts = np.unique(cats.astype(str), return_index=True, return_counts=True)
+    uniq, first, counts = np.unique(cats.astype(str), return_index=True, return_counts=True)
+    names = [str(x) for x in uniq]
     groups: dict[str, list[int]] = {}
     for k, cat in enumerate(names):
         groups.setdefault(" ".join(cat.split()).casefold(), []).append(k)
