@@ -201,21 +201,31 @@ class DataError(ValueError):
     """A dataset breaks its contract; ``problems`` lists every problem found.
 
     The message shows the first 200 problems and counts the rest; ``problems`` keeps them all.
+    ``warnings`` holds what the loader noticed on the way (a semicolon-separated or
+    Windows-1252 file, ...), one line each, as ``Dataset.warnings`` would have; the message
+    ends with them, as they may explain the problems.
     """
 
     MAX_LINES = 200
 
-    def __init__(self, problems: Sequence[DataProblem], source: str = "<memory>"):
+    def __init__(
+        self,
+        problems: Sequence[DataProblem],
+        source: str = "<memory>",
+        warnings: Sequence[str] = (),
+    ):
         self.problems = list(problems)
         self.source = source
+        self.warnings = tuple(warnings)
         lines = [f"{len(self.problems)} problem(s) in the dataset {source}:"]
         lines += [f"  - {p}" for p in self.problems[: self.MAX_LINES]]
         if len(self.problems) > self.MAX_LINES:
             lines.append(f"  ... and {len(self.problems) - self.MAX_LINES} more")
+        lines += [f"  warning: {w}" for w in self.warnings]
         super().__init__("\n".join(lines))
 
     def __reduce__(self) -> tuple[Any, ...]:  # keep problems when pickled (process pools)
-        return (type(self), (self.problems, self.source))
+        return (type(self), (self.problems, self.source, self.warnings))
 
 
 # ---------------------------------------------------------------------------------- dataset
@@ -1080,7 +1090,7 @@ def _validate(
     problems += _cross_rules(checked)
     if problems:
         _sort_problems(problems)
-        raise DataError(problems, source)
+        raise DataError(problems, source, warnings)
     out = {name: t.values for name, t in checked.items() if t is not None}
     return Dataset(
         path=source,
@@ -1373,17 +1383,19 @@ def _read_csv(
     sep = _delimiter(text, path, warnings)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
     header: list[str] | None = None
-    records: list[tuple[int, list[str]]] = []  # (line where the row starts, cells)
+    data_rows: list[list[Any]] = []
+    starts: list[int] = []  # the line where each row starts
     last = 0
     try:
         for row in reader:
             start, last = last + 1, reader.line_num
-            if not any(c.strip() for c in row):
+            if not row or not (row[0].strip() or "".join(row).strip()):
                 continue  # a blank line, or a row of empty cells
             if header is None:
                 header = row
             else:
-                records.append((start, row))
+                data_rows.append(row)
+                starts.append(start)
     except csv.Error as exc:
         problems.append(
             DataProblem(table, None, None, str(path), f"{what}: {exc} (line {reader.line_num})")
@@ -1411,21 +1423,29 @@ def _read_csv(
             bad_header = True
     if bad_header:
         return None
+    unnamed = [j for j, h in enumerate(names) if not h]
     unnamed_values: dict[int, tuple[int, str]] = {}  # column -> first (line, cell) with a value
-    lines = np.array([line for line, _ in records], dtype=np.int64)
+    lines = np.array(starts, dtype=np.int64)
     cells: list[list[Any]] = []
-    for line, row in records:
+    if not unnamed and set(map(len, data_rows)) <= {width}:  # the usual case, kept cheap
+        cells = data_rows
+        data_rows = []
+    for line, row in zip(starts[: len(data_rows)], data_rows, strict=True):
         extra = row[len(names) :]
         if len(row) < width or any(c.strip() for c in extra):
             problems.append(
                 DataProblem(
-                    table, line, None, len(row), f"a row of {width} cells, one per header column"
+                    table,
+                    line,
+                    None,
+                    None,
+                    f"a row of {width} cells, one per header column; this one has {len(row)}",
                 )
             )
             cells.append([_SKIP] * len(named))  # reported once here, not again cell by cell
             continue
-        for j in range(min(len(row), len(names))):
-            if not names[j] and row[j].strip() and j not in unnamed_values:
+        for j in unnamed:
+            if j < len(row) and row[j].strip() and j not in unnamed_values:
                 unnamed_values[j] = (line, row[j])
         cells.append([row[j] for j in named])
     for j, (line, cell) in sorted(unnamed_values.items()):

@@ -398,6 +398,23 @@ def test_semicolon_and_cp1252_files_are_read_with_warnings(tmp_path: Path) -> No
     )
 
 
+def test_a_semicolon_file_with_decimal_commas_explains_itself(tmp_path: Path) -> None:
+    folder = copy_example(tmp_path)
+    path = folder / "activity.csv"
+    rows = [r.replace(",", ";") for r in lines(path)]
+    rows[1] = rows[1][: rows[1].rindex(";")] + ";12,5"  # European decimal comma in gmv
+    write_lines(path, rows)
+    with pytest.raises(DataError) as info:
+        load_dataset(folder)
+    assert [str(p) for p in info.value.problems] == [
+        "activity row 2, column 'gmv': '12,5': a number >= 0, with a dot as the decimal mark "
+        "(12.5, not 12,5)"
+    ]
+    warning = "activity.csv: the cells are separated by semicolons, not commas; read that way"
+    assert info.value.warnings == (warning,)
+    assert str(info.value).splitlines()[-1] == f"  warning: {warning}"
+
+
 def test_tab_separated_utf16_is_read_with_warnings(tmp_path: Path) -> None:
     folder = copy_example(tmp_path)
     path = folder / "samples.csv"
