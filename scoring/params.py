@@ -13,7 +13,10 @@ model parameters, so a parameter is declared exactly once.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import json
 import math
+import re
 import tomllib
 import typing
 from collections.abc import Iterator, Mapping
@@ -31,6 +34,7 @@ __all__ = [
     "describe",
     "param",
     "read_toml",
+    "show_value",
 ]
 
 
@@ -59,7 +63,7 @@ class ParamInfo:
     def allowed(self) -> str:
         """Human-readable statement of the allowed values."""
         if self.choices is not None:
-            return "one of " + ", ".join(repr(c) for c in self.choices)
+            return "one of " + ", ".join(show_value(c) for c in self.choices)
         lo = "-inf" if self.low is None else _fmt(self.low)
         hi = "inf" if self.high is None else _fmt(self.high)
         return f"a value in [{lo}, {hi}]"
@@ -67,6 +71,52 @@ class ParamInfo:
 
 def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else repr(x)
+
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def show_value(v: Any) -> str:
+    """A value as it is written in a TOML (or JSON) file, never as a Python repr.
+
+    ``true``/``false`` for booleans, ``'text'`` for strings (a TOML literal string; text that
+    holds a quote or a control character is double-quoted with escapes), dates and times in ISO
+    form (``2024-11-01``, ``2024-11-01T09:30:00``), ``[1, 2]`` for arrays and
+    ``{ a = 1 }`` for tables; ``inf`` and ``nan`` as TOML writes them.
+    """
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        if "'" in v or any(ord(c) < 32 or ord(c) == 127 for c in v):
+            return json.dumps(v, ensure_ascii=False)
+        return f"'{v}'"
+    if isinstance(v, (dt.datetime, dt.date, dt.time)):
+        return v.isoformat()
+    if isinstance(v, float):
+        if math.isnan(v):
+            return "nan"
+        if math.isinf(v):
+            return "inf" if v > 0 else "-inf"
+        return repr(v)
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(show_value(x) for x in v) + "]"
+    if isinstance(v, Mapping):
+        if not v:
+            return "{}"
+        items = (
+            f"{k if _BARE_KEY.fullmatch(str(k)) else show_value(str(k))} = {show_value(x)}"
+            for k, x in v.items()
+        )
+        return "{ " + ", ".join(items) + " }"
+    item = getattr(v, "item", None)  # numpy scalars
+    if callable(item):
+        try:
+            return show_value(item())
+        except (TypeError, ValueError):
+            pass
+    return str(v)
 
 
 def param(
@@ -104,17 +154,26 @@ class Problem:
     allowed: str
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.key} = {self.value!r}: {self.allowed}"
+        return f"{self.file}: {self.key} = {show_value(self.value)}: {self.allowed}"
 
 
 class ConfigError(ValueError):
-    """A scenario file or mapping has one or more bad keys or values (all listed)."""
+    """A scenario file, a data file or a mapping has bad keys or values (all listed).
+
+    The first line names the file(s) the problems are in (``3 problem(s) in s.toml:``), so a
+    message about a data file (a MusicLab JSON file, say) does not call it a configuration.
+    """
 
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
-        lines = [f"{len(self.problems)} problem(s) in the configuration:"]
+        files = list(dict.fromkeys(str(p.file) for p in self.problems))
+        where = ", ".join(files) if files else "the configuration"
+        lines = [f"{len(self.problems)} problem(s) in {where}:"]
         lines += [f"  - {p}" for p in self.problems]
         super().__init__("\n".join(lines))
+
+    def __reduce__(self) -> tuple[Any, ...]:  # keep problems when pickled (process pools)
+        return (type(self), (self.problems,))
 
 
 def read_toml(path: str | Path) -> dict[str, Any]:

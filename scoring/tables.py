@@ -11,7 +11,9 @@ nothing.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import functools
 import io
 import os
 import tempfile
@@ -24,7 +26,7 @@ from .components import COMPONENTS
 from .data import Dataset
 from .engine import EXCLUSION_REASONS, ScoringState, WindowScores, exclusion_names
 from .fulfilment import KIND_LIVE, KIND_VIDEO, STATUS_NAMES, SampleStatus
-from .policy import INDICES, LISTS, ScoringPolicy
+from .policy import INDICES, LISTS, WINDOW_DAYS, ScoringPolicy
 from .rolling import COUNTERS, gmv_to_cents
 
 __all__ = ["DatasetScores", "score_dataset", "write_tables"]
@@ -55,6 +57,9 @@ class DatasetScores:
     scores: WindowScores
     samples: SampleStatus  # aligned with ``dataset.samples`` rows
     sample_rows: np.ndarray  # dataset row of each sample in ``samples``
+    #: One line each: the dataset's warnings (``Dataset.warnings``), then the scoring's own (a
+    #: window that starts before the data; categories with fewer creators than the list length).
+    warnings: tuple[str, ...] = ()
 
     @property
     def window(self) -> str:
@@ -240,12 +245,47 @@ def score_dataset(
     """Score ``dataset`` as of the end of ``day`` for ``window``; nothing after ``day`` is used.
 
     ``depth`` is the list length (-1: the policy's ``list_length``; None: rank everyone).
+    The result's ``warnings`` add to the dataset's a window that starts before day 0 (its first
+    days have no data, so sums and growth cover fewer days) and each category with fewer
+    creators than the list length (M4: every eligible creator in it is listed).
+
+    Raises
+    ------
+    ValueError
+        The activity table has no rows (nothing to score), or ``day`` is not a day of the data.
     """
+    if dataset.activity["day"].size == 0:
+        raise ValueError(
+            f"activity in {dataset.path}: no rows (only a header, or blank rows): nothing to "
+            "score; the table needs one row per creator per active day"
+        )
     last = max(dataset.n_days - 1, 0)
     if not 0 <= day <= last:
         raise ValueError(f"day = {day}: allowed a day of the data, 0 to {last}")
+    warnings = list(dataset.warnings)
+    span = WINDOW_DAYS.get(window)
+    if span is not None and day - span + 1 < 0:
+        warnings.append(
+            f"window {window} ({span} days) ending on day {day}: starts on day {day - span + 1}, "
+            f"before the first day of data (day 0): its first {span - day - 1} day(s) have no "
+            f"data, so it covers only days 0 to {day}"
+        )
     c = dataset.creators
     categories = tuple(sorted(set(c["category"].tolist())))
+    length = policy.list_length if depth == -1 else depth
+    if length is not None:
+        names, counts = np.unique(c["category"].astype(str), return_counts=True)
+        small = [
+            f"{name!r} ({count})"
+            for name, count in zip(names.tolist(), counts.tolist(), strict=True)
+            if count < length
+        ]
+        if small:
+            warnings.append(
+                f"creators, column 'category': {len(small)} of {names.size} categories have "
+                f"fewer creators than the list length ({length}): " + ", ".join(small) + "; "
+                "every eligible creator in them is listed, however low their score"
+            )
     code = {name: k for k, name in enumerate(categories)}
     codes = np.array([code[x] for x in c["category"]], dtype=np.int64)
     # Population order: by category, then by id. Categories are contiguous (the engine's
@@ -321,6 +361,7 @@ def score_dataset(
         scores=scores,
         samples=state.sample_status(),
         sample_rows=sample_rows,
+        warnings=tuple(warnings),
     )
 
 
@@ -328,12 +369,24 @@ def write_tables(result: DatasetScores, out_dir: str | Path, *, fmt: str = "csv"
     """Write lists, indices, samples and eligibility as tidy CSV or Parquet, atomically.
 
     Each file is written to a temporary name in ``out_dir`` and renamed into place, so a
-    reader never sees half a file.
+    reader never sees half a file; files get the usual permissions (0666 less the umask).
+
+    Raises
+    ------
+    ValueError
+        ``fmt`` is not csv or parquet, or ``out_dir`` exists and is not a folder.
+    OSError
+        The folder or a file cannot be written; the message names the path.
     """
     if fmt not in ("csv", "parquet"):
         raise ValueError(f"format = {fmt!r}: allowed 'csv' or 'parquet'")
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"out = {str(out)!r}: exists and is not a folder; allowed a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OSError(f"cannot create the folder {out}: {exc.strerror or exc}") from None
     tables = {
         "lists": result.lists_table(),
         "indices": result.indices_table(),
@@ -348,9 +401,25 @@ def write_tables(result: DatasetScores, out_dir: str | Path, *, fmt: str = "csv"
     return written
 
 
+@functools.cache
+def _umask() -> int:
+    """The process's umask (read once; setting it back at once, as there is no getter)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _write_atomic(table: Table, path: Path, fmt: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Write through a temporary file in the same folder, renamed into place when complete.
+
+    ``mkstemp`` creates the file with mode 0600; it gets ``0666 & ~umask``, as ``open`` gives.
+    """
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OSError(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        os.chmod(tmp, 0o666 & ~_umask())
         if fmt == "csv":
             with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
                 w = csv.writer(fh)
@@ -359,6 +428,8 @@ def _write_atomic(table: Table, path: Path, fmt: str) -> None:
                 arrays = [table[k] for k in cols]
                 for row in zip(*arrays, strict=True):
                     w.writerow([_cell(v) for v in row])
+                fh.flush()
+                os.fsync(fh.fileno())
         else:
             import pyarrow as pa
             import pyarrow.parquet as pq
@@ -366,9 +437,11 @@ def _write_atomic(table: Table, path: Path, fmt: str) -> None:
             os.close(fd)
             pq.write_table(pa.table({k: _arrow_col(v) for k, v in table.items()}), tmp)
         os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and not isinstance(exc, FileNotFoundError):
+            raise OSError(f"cannot write {path}: {exc.strerror or exc}") from None
         raise
 
 

@@ -155,8 +155,8 @@ def test_bad_data_exits_1_naming_table_row_column_and_value(small):
     _write(small / "activity.csv", rows)
     r = creatorsim("score", str(small))
     assert r.returncode == 1 and "Traceback" not in r.stderr
-    assert "activity" in r.stderr and "row 3" in r.stderr and "'views'" in r.stderr
-    assert "-5" in r.stderr and "row 5" in r.stderr and "'videos'" in r.stderr
+    assert "activity" in r.stderr and "row 4" in r.stderr and "'views'" in r.stderr
+    assert "-5" in r.stderr and "row 6" in r.stderr and "'videos'" in r.stderr
 
 
 def test_missing_dataset_folder(tmp_path):

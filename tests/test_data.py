@@ -278,10 +278,10 @@ def test_numpy_columns_are_checked_too() -> None:
     with pytest.raises(DataError) as info:
         validate_tables(tables)
     found = info.value.problems
-    assert only(found, "activity", 2, "views").value == 2.5
-    assert only(found, "activity", 3, "views").value == -3.0
-    assert only(found, "activity", 2, "gmv").value == ""
-    assert only(found, "activity", 3, "gmv").value == math.inf
+    assert only(found, "activity", 3, "views").value == 2.5
+    assert only(found, "activity", 4, "views").value == -3.0
+    assert only(found, "activity", 3, "gmv").value == ""
+    assert only(found, "activity", 4, "gmv").value == math.inf
 
 
 # --------------------------------------------------------------------- the rules, one by one
@@ -316,7 +316,7 @@ def test_unknown_column_lists_the_allowed_columns(problems) -> None:
 def test_wrong_type(problems, table: str, column: str, bad: str) -> None:
     tables = base()
     tables[table][column][1] = bad
-    p = only(problems(tables), table, 2, column)
+    p = only(problems(tables), table, 3, column)
     assert p.value == bad
     assert p.allowed.startswith(("an integer", "a number"))
 
@@ -324,7 +324,7 @@ def test_wrong_type(problems, table: str, column: str, bad: str) -> None:
 def test_non_integer_in_an_integer_column(problems) -> None:
     tables = base()
     tables["activity"]["videos"][0] = 3.5
-    p = only(problems(tables), "activity", 1, "videos")
+    p = only(problems(tables), "activity", 2, "videos")
     assert p.value == 3.5
     assert "an integer" in p.allowed
 
@@ -334,7 +334,7 @@ def test_boolean_is_not_a_number() -> None:
     tables["activity"]["orders"] = [True, False, True]
     with pytest.raises(DataError) as info:
         validate_tables(tables)
-    assert only(info.value.problems, "activity", 1, "orders").value is True
+    assert only(info.value.problems, "activity", 2, "orders").value is True
 
 
 @pytest.mark.parametrize(
@@ -353,7 +353,7 @@ def test_boolean_is_not_a_number() -> None:
 def test_empty_in_a_non_nullable_column(problems, table: str, column: str) -> None:
     tables = base()
     tables[table][column][0] = None
-    p = only(problems(tables), table, 1, column)
+    p = only(problems(tables), table, 2, column)
     assert p.value == ""
 
 
@@ -372,7 +372,7 @@ def test_empty_in_a_non_nullable_column(problems, table: str, column: str) -> No
 def test_negative_counts_and_amounts(problems, table: str, column: str, bad: float) -> None:
     tables = base()
     tables[table][column][0] = bad
-    p = only(problems(tables), table, 1, column)
+    p = only(problems(tables), table, 2, column)
     assert p.value == bad
     assert ">= 0" in p.allowed
 
@@ -382,8 +382,8 @@ def test_problem_message_format() -> None:
     tables["activity"]["views"][2] = -5
     with pytest.raises(DataError) as info:
         validate_tables(tables)
-    assert str(info.value.problems[0]) == "activity row 3, column 'views': -5: an integer >= 0"
-    assert "activity row 3, column 'views': -5: an integer >= 0" in str(info.value)
+    assert str(info.value.problems[0]) == "activity row 4, column 'views': -5: an integer >= 0"
+    assert "activity row 4, column 'views': -5: an integer >= 0" in str(info.value)
 
 
 @pytest.mark.parametrize(
@@ -396,7 +396,7 @@ def test_problem_message_format() -> None:
 def test_values_out_of_range(problems, table: str, column: str, bad: float) -> None:
     tables = base()
     tables[table][column][1] = bad
-    p = only(problems(tables), table, 2, column)
+    p = only(problems(tables), table, 3, column)
     assert p.value == bad
     assert "[0, 1440]" in p.allowed
 
@@ -410,17 +410,17 @@ def test_duplicate_ids_name_the_repeat_and_the_first_row(problems, table: str, c
     first = tables[table][column][0]
     tables[table][column][1] = first
     found = problems(tables)
-    p = only(found, table, 2, column)
+    p = only(found, table, 3, column)
     assert p.value == first
-    assert "first appears in row 1" in p.allowed
+    assert "first appears in row 2" in p.allowed
 
 
 def test_duplicate_day_and_creator_in_activity(problems) -> None:
     tables = base()
-    tables["activity"]["day"][2] = 0  # (0, c1) again in row 3
-    p = only(problems(tables), "activity", 3, "(day, creator_id)")
+    tables["activity"]["day"][2] = 0  # (0, c1) again in row 4 (the header is row 1)
+    p = only(problems(tables), "activity", 4, "(day, creator_id)")
     assert p.value == (0, "c1")
-    assert "first appears in row 1" in p.allowed
+    assert "first appears in row 2" in p.allowed
 
 
 def test_same_creator_on_another_day_is_not_a_duplicate(load) -> None:
@@ -434,7 +434,7 @@ def test_same_creator_on_another_day_is_not_a_duplicate(load) -> None:
 def test_unknown_creator(problems, table: str) -> None:
     tables = base()
     tables[table]["creator_id"][1] = "nobody"
-    p = only(problems(tables), table, 2, "creator_id")
+    p = only(problems(tables), table, 3, "creator_id")
     assert p.value == "nobody"
     assert "creators" in p.allowed
 
@@ -442,7 +442,7 @@ def test_unknown_creator(problems, table: str) -> None:
 def test_unknown_sample(problems) -> None:
     tables = base()
     tables["features"]["sample_id"][2] = "s9"
-    p = only(problems(tables), "features", 3, "sample_id")
+    p = only(problems(tables), "features", 4, "sample_id")
     assert p.value == "s9"
     assert "samples" in p.allowed
 
@@ -453,16 +453,16 @@ def test_features_without_a_samples_table_refer_to_unknown_samples() -> None:
     with pytest.raises(DataError) as info:
         validate_tables(tables)
     assert [(p.table, p.row, p.column) for p in info.value.problems] == [
-        ("features", 1, "sample_id"),
         ("features", 2, "sample_id"),
         ("features", 3, "sample_id"),
+        ("features", 4, "sample_id"),
     ]
 
 
 def test_video_taken_down_before_it_went_up(problems) -> None:
     tables = base()
     tables["features"]["end_day"][2] = 0  # started on day 1
-    p = only(problems(tables), "features", 3, "end_day")
+    p = only(problems(tables), "features", 4, "end_day")
     assert p.value == 0
     assert "start_day (1)" in p.allowed
 
@@ -470,13 +470,13 @@ def test_video_taken_down_before_it_went_up(problems) -> None:
 def test_live_ending_before_it_starts(problems) -> None:
     tables = base()
     tables["features"]["end_day"][1] = 3  # started on day 4
-    assert only(problems(tables), "features", 2, "end_day").value == 3
+    assert only(problems(tables), "features", 3, "end_day").value == 3
 
 
 def test_delivered_before_shipped(problems) -> None:
     tables = base()
     tables["samples"]["delivered_day"][1] = 0  # shipped on day 1
-    p = only(problems(tables), "samples", 2, "delivered_day")
+    p = only(problems(tables), "samples", 3, "delivered_day")
     assert p.value == 0
     assert "shipped_day (1)" in p.allowed
 
@@ -485,7 +485,7 @@ def test_feature_before_its_sample_shipped(problems) -> None:
     tables = base()
     tables["features"]["start_day"][2] = 0  # s2 shipped on day 1
     tables["features"]["end_day"][2] = 0
-    p = only(problems(tables), "features", 3, "start_day")
+    p = only(problems(tables), "features", 4, "start_day")
     assert p.value == 0
     assert "shipped_day (1)" in p.allowed
 
@@ -493,7 +493,7 @@ def test_feature_before_its_sample_shipped(problems) -> None:
 def test_reply_before_the_message_was_sent(problems) -> None:
     tables = base()
     tables["messages"]["replied_hour"][0] = 1.0  # sent at hour 1.5
-    p = only(problems(tables), "messages", 1, "replied_hour")
+    p = only(problems(tables), "messages", 2, "replied_hour")
     assert p.value == 1.0
     assert "sent_hour (1.5)" in p.allowed
 
@@ -501,7 +501,7 @@ def test_reply_before_the_message_was_sent(problems) -> None:
 def test_kind_must_be_video_or_live(problems) -> None:
     tables = base()
     tables["features"]["kind"][0] = "story"
-    p = only(problems(tables), "features", 1, "kind")
+    p = only(problems(tables), "features", 2, "kind")
     assert p.value == "story"
     assert p.allowed == "'video' or 'live'"
 
@@ -509,7 +509,7 @@ def test_kind_must_be_video_or_live(problems) -> None:
 def test_live_needs_continuous_minutes(problems) -> None:
     tables = base()
     tables["features"]["continuous_minutes"][1] = None
-    p = only(problems(tables), "features", 2, "continuous_minutes")
+    p = only(problems(tables), "features", 3, "continuous_minutes")
     assert p.value == ""
     assert "live" in p.allowed
 
@@ -517,7 +517,7 @@ def test_live_needs_continuous_minutes(problems) -> None:
 def test_video_must_not_have_continuous_minutes(problems) -> None:
     tables = base()
     tables["features"]["continuous_minutes"][0] = 10.0
-    p = only(problems(tables), "features", 1, "continuous_minutes")
+    p = only(problems(tables), "features", 2, "continuous_minutes")
     assert p.value == 10.0
     assert "video" in p.allowed
 
@@ -560,10 +560,10 @@ def test_several_problems_in_one_table_are_reported_together(problems) -> None:
     act["creator_id"][2] = "ghost"
     found = problems(tables)
     assert [(p.table, p.row, p.column, p.value) for p in found] == [
-        ("activity", 1, "views", -5),
-        ("activity", 2, "live_minutes", 2000),
-        ("activity", 3, "creator_id", "ghost"),
-        ("activity", 3, "gmv", "lots"),
+        ("activity", 2, "views", -5),
+        ("activity", 3, "live_minutes", 2000),
+        ("activity", 4, "creator_id", "ghost"),
+        ("activity", 4, "gmv", "lots"),
     ]
 
 
@@ -584,8 +584,8 @@ def test_cross_table_checks_skip_cells_that_already_failed(problems) -> None:
     tables["features"]["start_day"][0] = "soon"  # bad type: no "before shipped" problem
     found = problems(tables)
     assert [(p.table, p.row, p.column) for p in found] == [
-        ("activity", 1, "creator_id"),
-        ("features", 1, "start_day"),
+        ("activity", 2, "creator_id"),
+        ("features", 2, "start_day"),
     ]
 
 
@@ -682,7 +682,7 @@ def test_other_files_are_ignored(tmp_path: Path) -> None:
     "content",
     [
         b'creator_id,category,followers\nc1,"beauty"x,1\n',  # bad quoting
-        b"creator_id,category,followers\nc1,beaut\xe9,1\n",  # not UTF-8
+        b"creator_id,category,followers\nc1,beaut\x81,1\n",  # neither UTF-8 nor cp1252
     ],
 )
 def test_unreadable_csv_is_named_with_its_path(tmp_path: Path, content: bytes) -> None:
@@ -731,13 +731,14 @@ def test_csv_row_with_the_wrong_number_of_cells(tmp_path: Path) -> None:
     )
     with pytest.raises(DataError) as info:
         load_dataset(folder)
-    # row 2 is short (reported once, its cells not checked again); row 3's trailing empty cell
-    # is tolerated; the blank line is not a row. c2 is unknown to activity, samples, messages.
+    # row 3 (line 3) is short (reported once, its cells not checked again); row 4's trailing
+    # empty cell is tolerated; the blank line is skipped. c2 is unknown to activity, samples,
+    # messages.
     found = info.value.problems
-    p = only(found, "creators", 2, None)
-    assert p.value == 2
-    assert "3 cells" in p.allowed
-    assert [(q.table, q.row) for q in found if q.table == "creators"] == [("creators", 2)]
+    p = only(found, "creators", 3, None)
+    assert p.value is None
+    assert p.allowed == "a row of 3 cells, one per header column; this one has 2"
+    assert [(q.table, q.row) for q in found if q.table == "creators"] == [("creators", 3)]
 
 
 def test_csv_duplicate_header(tmp_path: Path) -> None:
@@ -774,7 +775,7 @@ def test_parquet_null_in_a_required_column(tmp_path: Path) -> None:
     write_parquet(folder, "activity", activity)
     with pytest.raises(DataError) as info:
         load_dataset(folder)
-    assert only(info.value.problems, "activity", 2, "views").value == ""
+    assert only(info.value.problems, "activity", 3, "views").value == ""
 
 
 def test_file_and_cell_problems_are_reported_together(tmp_path: Path) -> None:
@@ -785,7 +786,7 @@ def test_file_and_cell_problems_are_reported_together(tmp_path: Path) -> None:
     with pytest.raises(DataError) as info:
         load_dataset(folder)
     found = info.value.problems
-    assert [(p.row, p.column) for p in found] == [(None, None), (1, "views")]
+    assert [(p.row, p.column) for p in found] == [(None, None), (2, "views")]
     assert found[0].value == str(folder / "sampels.csv")
 
 
