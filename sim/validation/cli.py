@@ -27,6 +27,15 @@ from .report import calibration_markdown, summarize
 __all__ = ["add_subparser", "run_cli"]
 
 _DEFAULTS = {"display": "sorted", "worlds": 8, "seed": 0, "seeds": 8}
+#: MusicLabParams fields the command line can set (metavars); calibrate refits the first three.
+_OVERRIDES = {
+    "position_bias": "B",
+    "social_proof": "G",
+    "quality_spread": "K",
+    "appeal_share": "A",
+    "listens": "L",
+    "download_prob_mean": "P",
+}
 
 
 # -- argument checkers (private; the lead may move them to the shared CLI parser module) ------
@@ -43,6 +52,18 @@ def _at_least(low: int, what: str) -> Any:
         return v
 
     return parse
+
+
+def _number(text: str) -> int | float:
+    """An argparse ``type``: an integer or a decimal number (ranges are checked by ``build``)."""
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
 
 
 def _check_modes(args: Any) -> None:
@@ -91,10 +112,9 @@ def add_subparser(sub: Any) -> None:
                    help="random seed (default 0); one seed fixes every world")
     m.add_argument("--seeds", type=_at_least(1, "a number of seeds"), metavar="N",
                    help="with --markdown: replay seeds S to S+N-1 and average (default 8)")
-    m.add_argument("--position-bias", type=float, metavar="B",
-                   help="override the calibrated position bias")
-    m.add_argument("--social-proof", type=float, metavar="G",
-                   help="override the calibrated social proof")
+    for name, meta in _OVERRIDES.items():
+        m.add_argument(f"--{name.replace('_', '-')}", type=_number, metavar=meta,
+                       help=f"override MusicLabParams.{name} (its declared range applies)")
     m.add_argument("--calibrate", action="store_true",
                    help="calibrate instead of replaying (under a minute on two cores)")
     m.add_argument("--markdown", action="store_true",
@@ -108,8 +128,7 @@ def run_cli(args: Any) -> int:
     _check_modes(args)
     opt = {k: _DEFAULTS[k] if getattr(args, k) is None else getattr(args, k) for k in _DEFAULTS}
     data = load_musiclab(args.data)
-    given = {"position_bias": args.position_bias, "social_proof": args.social_proof}
-    changes = {k: v for k, v in given.items() if v is not None}
+    changes = {k: getattr(args, k) for k in _OVERRIDES if getattr(args, k) is not None}
     params = build(MusicLabParams, changes, file="command line", prefix="")  # declared ranges
     if args.calibrate:
         cal = calibrate(data, base=params)
