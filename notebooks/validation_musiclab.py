@@ -17,6 +17,13 @@
 # Size of the run: CREATORSIM_SIZE=small (the tests and CI: a few seeds) or full (the default,
 # the committed outputs). Every number in the text below is computed from the run.
 import os
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+from IPython.display import Markdown, display
+
+from sim.validation import CALIBRATION_SEEDS, MusicLabParams, load_musiclab, summarize
 
 SIZES = {"full": {"seeds": 8, "worlds": 8}, "small": {"seeds": 2, "worlds": 8}}
 SIZE = os.environ.get("CREATORSIM_SIZE", "full")
@@ -41,14 +48,6 @@ print(f"size {SIZE}: seeds {SEEDS.start}-{SEEDS.stop - 1}, {WORLDS} worlds per s
 # `docs/validation.md`.
 
 # %%
-from pathlib import Path
-
-import matplotlib.pyplot as plt
-import numpy as np
-from IPython.display import Markdown, display
-
-from sim.validation import CALIBRATION_SEEDS, MusicLabParams, load_musiclab, summarize
-
 # the shipped copy of the data, from the repository root (the notebook runs in notebooks/)
 DATA_FILE = "examples/validation/musiclab_exp2.json"
 DATA = Path("..") / DATA_FILE

@@ -9,8 +9,10 @@ updated. To update: run the command named above the table and paste its output o
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -85,3 +87,40 @@ def test_the_defaults_are_what_the_calibration_command_fits(calibration):
     assert fitted["position_bias"] == pytest.approx(a.position_bias, abs=0.03)
     assert fitted["social_proof"] == pytest.approx(a.social_proof, abs=0.03)
     assert MerchantParams().position_bias == a.position_bias
+
+
+def test_the_ridge_and_the_evaluations_quoted_are_the_calibrations(calibration):
+    fit = calibration[1]
+    grid = fit["grid"]
+    loss = {
+        (b, g): x
+        for b, g, x in zip(grid["position_bias"], grid["social_proof"], grid["loss"], strict=True)
+    }
+    text = " ".join(VALIDATION_DOC.read_text(encoding="utf-8").split())
+    quoted = (
+        f"loss {loss[(0.625, 0.0)]:.3f} at (0.625, 0), {loss[(0.5, 0.25)]:.3f} at (0.5, 0.25) "
+        f"and {loss[(0.125, 0.75)]:.3f} at (0.125, 0.75)"
+    )
+    assert quoted in text
+    assert f"in {fit['evaluations']} evaluations (`evaluations` in its JSON" in text
+
+
+def test_the_parameter_table_holds_the_defaults():
+    text = VALIDATION_DOC.read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `(\w+)` \| \**([0-9.]+)\** \|", text, re.MULTILINE)
+    defaults = dataclasses.asdict(MusicLabParams())
+    assert sorted(name for name, _ in rows) == sorted(defaults)
+    for name, value in rows:
+        assert float(value) == defaults[name], name
+
+
+def test_the_downloads_per_participant_quoted_are_the_files():
+    d = json.loads((ROOT / DATA).read_text(encoding="utf-8"))
+    social = d["social_worlds"]
+    per_social = sum(w["downloads"] for w in social) / sum(
+        w["participants_with_downloads"] for w in social
+    )
+    ind = d["independent_world"]
+    per_ind = ind["downloads"] / ind["participants_with_downloads"]
+    quoted = f"({per_social:.1f} in the social worlds, {per_ind:.1f} in the independent one)"
+    assert quoted in VALIDATION_DOC.read_text(encoding="utf-8")
