@@ -32,6 +32,7 @@ from sim.validation import (
     load_musiclab,
     musiclab_from_mapping,
     replicate,
+    summarize,
     top5_share,
     top_share,
     unpredictability,
@@ -330,3 +331,25 @@ def test_cli_bad_integers_and_exponents_are_named():
     assert p.returncode == 2 and "'x' is not a seed (an integer)" in p.stderr
     p = _cli(str(DATA), "--social-proof", "7")
     assert p.returncode == 1 and "social_proof = 7: a value in [0, 3]" in p.stderr
+
+
+def test_cli_markdown_averages_the_seeds_it_names_and_writes_the_json(tmp_path):
+    target = tmp_path / "summary.json"
+    p = _cli(str(DATA), "--markdown", "--seed", "3", "--seeds", "2", "--worlds", "2",
+             "--out", str(target))
+    assert p.returncode == 0, p.stderr
+    lines = p.stdout.splitlines()
+    assert lines[0] == "| experiment 2, seeds 3-4 (not used in the fit) | simulated | observed |"
+    s = summarize(data(), seeds=(3, 4), worlds=2)
+    assert s.mean("sorted", "gini_mean") == pytest.approx(
+        np.mean([replicate(data(), display="sorted", worlds=2, seed=k).gini_mean for k in (3, 4)])
+    )
+    want = f"| social worlds: mean Gini | {s.mean('sorted', 'gini_mean'):.3f} | 0.498 "
+    assert lines[2].startswith(want), lines[2]
+    assert lines[5].startswith(f"| independent world: Gini (the songs' spread is fitted to it) | "
+                               f"{s.mean('independent', 'gini_mean'):.3f} | 0.187 |")
+    out = json.loads(target.read_text())
+    assert out["seeds"] == [3, 4] and out["worlds"] == 2
+    assert out["simulated"]["sorted"]["unpredictability"]["per_seed"] == [
+        round(float(x), 6) for x in s.per_seed("sorted", "unpredictability")
+    ]
