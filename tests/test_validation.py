@@ -21,8 +21,9 @@ import pytest
 from scoring.params import ConfigError
 from sim import stages
 from sim.outcomes import gini as gini_1d
+from sim.outcomes import top_share as top_share_1d
 from sim.population import Creators
-from sim.scenario import AttentionParams, MerchantParams
+from sim.scenario import AttentionParams
 from sim.validation import (
     CALIBRATION_SEEDS,
     MusicLabParams,
@@ -31,6 +32,8 @@ from sim.validation import (
     load_musiclab,
     musiclab_from_mapping,
     replicate,
+    summarize,
+    top5_share,
     top_share,
     unpredictability,
 )
@@ -105,8 +108,9 @@ def test_same_seed_same_output_and_worlds_independent_of_batch_size():
 def test_calibrated_defaults_are_the_creator_feeds():
     p, a = MusicLabParams(), AttentionParams()
     assert (p.position_bias, p.social_proof) == (a.position_bias, a.social_proof)
+    declared = {f.name: f.metadata["param"] for f in dataclasses.fields(AttentionParams)}
     for name in ("position_bias", "social_proof"):
-        info = AttentionParams.__dataclass_fields__[name].metadata["param"]
+        info = declared[name]
         assert info.source == "calibrated on MusicLab exp. 2" and info.reason
 
 
@@ -153,18 +157,37 @@ def test_metrics_by_hand():
     np.testing.assert_allclose(gini(x), [0.75, 0.0])  # one of four holds all: (n - 1) / n
     for row in np.random.default_rng(0).integers(0, 50, (5, 48)):
         assert gini(row) == pytest.approx(gini_1d(row))
-    np.testing.assert_allclose(top_share(np.array([1, 2, 3, 4, 5, 6, 9]), 5), 27 / 30)
+    np.testing.assert_allclose(top_share(np.array([1, 2, 3, 4, 5, 6, 9]), 5 / 7), 27 / 30)
+    # the top share of units: ceil(share x n), at least one unit
+    np.testing.assert_allclose(top_share(np.array([1, 2, 3, 4]), 0.3), 7 / 10)
+    np.testing.assert_allclose(top_share(np.array([1, 2, 3, 4]), 0.0), 4 / 10)
+    # MusicLab's top 5, whatever the number of songs (5 / 147 x 147 rounds above 5)
+    for n in (5, 48, 147):
+        songs = np.arange(1, n + 1)
+        assert top5_share(songs) == pytest.approx(songs[-5:].sum() / songs.sum())
     # two worlds, two songs: shares (1, 0) and (0.5, 0.5): |diff| 0.5 for both songs
     assert unpredictability(np.array([[4, 0], [2, 2]])) == pytest.approx(0.5)
     # three identical worlds: U = 0
     assert unpredictability(np.array([[1, 2, 3]] * 3)) == pytest.approx(0.0)
 
 
+def test_metrics_batch_along_any_axis():
+    # (seeds, worlds, songs): a batch reduces the songs axis wherever it is
+    x = np.random.default_rng(1).integers(0, 30, (3, 4, 48))
+    g, t = gini(x), top_share(x, 0.1)
+    assert g.shape == t.shape == (3, 4)
+    np.testing.assert_array_equal(gini(np.moveaxis(x, -1, 0), axis=0), g)
+    np.testing.assert_array_equal(top_share(np.moveaxis(x, -1, 1), 0.1, axis=1), t)
+    assert g[1, 2] == pytest.approx(gini_1d(x[1, 2]))
+    assert t[2, 3] == pytest.approx(top_share_1d(x[2, 3], 0.1))
+    np.testing.assert_array_equal(gini(np.zeros((2, 5))), [0.0, 0.0])  # no downloads: 0
+
+
 def test_observed_file_matches_its_own_summaries():
     d = data()
     counts = d.song_shares * d.independent.downloads
     assert gini(counts) == pytest.approx(d.independent.gini, abs=0.001)
-    assert top_share(counts, 5) == pytest.approx(d.independent.top5_share, abs=0.001)
+    assert top5_share(counts) == pytest.approx(d.independent.top5_share, abs=0.001)
 
 
 # -- calibration --------------------------------------------------------------------------
@@ -182,21 +205,6 @@ def test_calibration_improves_on_its_grid_and_reports_the_fit():
     # step 1 matched the independent world's Gini on the calibration seeds
     assert out["fit"]["independent_gini"]["simulated"] == pytest.approx(0.187, abs=0.005)
     assert 0.5 < cal.params.quality_spread < 1.5
-
-
-def test_the_defaults_are_what_the_calibration_command_fits():
-    # the full calibration (10-25 s): the defaults are its fit, so a change to the replication
-    # that moves the fit shows up here, not silently in the feed. Experiment 2 pins the sum
-    # position_bias + social_proof, not the split: along that ridge the fit wanders by about
-    # 0.02 with its starting point (docs/validation.md), hence the two tolerances.
-    cal = calibrate(data())
-    p, a = MusicLabParams(), AttentionParams()
-    assert cal.params.quality_spread == pytest.approx(p.quality_spread, abs=0.005)
-    fitted_sum = cal.params.position_bias + cal.params.social_proof
-    assert fitted_sum == pytest.approx(a.position_bias + a.social_proof, abs=0.015)
-    assert cal.params.position_bias == pytest.approx(a.position_bias, abs=0.03)
-    assert cal.params.social_proof == pytest.approx(a.social_proof, abs=0.03)
-    assert MerchantParams().position_bias == a.position_bias
 
 
 # -- data file ----------------------------------------------------------------------------
@@ -300,3 +308,48 @@ def test_cli_bad_file_exits_1_naming_file_key_and_value(tmp_path):
     p = _cli(str(bad))
     assert p.returncode == 1 and p.stdout == ""
     assert f"{bad}: independent_world.song_shares[3] = -0.5: a share >= 0" in p.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--seeds", "3"), "command line: --seeds = 3: only with --markdown"),
+        (("--markdown", "--display", "random"), "--display = 'random': not with --markdown"),
+        (("--calibrate", "--worlds", "4"), "--worlds = 4: not with --calibrate"),
+    ],
+)
+def test_cli_options_the_mode_would_ignore_are_errors(args, message):
+    p = _cli(str(DATA), *args)
+    assert p.returncode == 1 and p.stdout == ""
+    assert message in p.stderr
+
+
+def test_cli_bad_integers_and_exponents_are_named():
+    p = _cli(str(DATA), "--worlds", "1")
+    assert p.returncode == 2 and "1 is not allowed: use an integer >= 2" in p.stderr
+    p = _cli(str(DATA), "--seed", "x")
+    assert p.returncode == 2 and "'x' is not a seed (an integer)" in p.stderr
+    p = _cli(str(DATA), "--social-proof", "7")
+    assert p.returncode == 1 and "social_proof = 7: a value in [0, 3]" in p.stderr
+
+
+def test_cli_markdown_averages_the_seeds_it_names_and_writes_the_json(tmp_path):
+    target = tmp_path / "summary.json"
+    p = _cli(str(DATA), "--markdown", "--seed", "3", "--seeds", "2", "--worlds", "2",
+             "--out", str(target))
+    assert p.returncode == 0, p.stderr
+    lines = p.stdout.splitlines()
+    assert lines[0] == "| experiment 2, seeds 3-4 (not used in the fit) | simulated | observed |"
+    s = summarize(data(), seeds=(3, 4), worlds=2)
+    assert s.mean("sorted", "gini_mean") == pytest.approx(
+        np.mean([replicate(data(), display="sorted", worlds=2, seed=k).gini_mean for k in (3, 4)])
+    )
+    want = f"| social worlds: mean Gini | {s.mean('sorted', 'gini_mean'):.3f} | 0.498 "
+    assert lines[2].startswith(want), lines[2]
+    assert lines[5].startswith(f"| independent world: Gini (the songs' spread is fitted to it) | "
+                               f"{s.mean('independent', 'gini_mean'):.3f} | 0.187 |")
+    out = json.loads(target.read_text())
+    assert out["seeds"] == [3, 4] and out["worlds"] == 2
+    assert out["simulated"]["sorted"]["unpredictability"]["per_seed"] == [
+        round(float(x), 6) for x in s.per_seed("sorted", "unpredictability")
+    ]
