@@ -124,9 +124,7 @@ def _key(overrides: dict) -> tuple[tuple[str, object], ...]:
     return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in overrides.items())
 
 
-def _comparison_table(
-    arms: Sequence[dict], labels: Sequence[str], outcomes: Sequence[str]
-) -> str:
+def _comparison_table(arms: Sequence[dict], labels: Sequence[str], outcomes: Sequence[str]) -> str:
     """A Markdown table: each outcome's base mean, each variant's mean and paired difference."""
     cmp = _compare(tuple(_key(a) for a in arms))
     rows = {(r["variant"], r["outcome"]): r for r in cmp.table.to_pylist()}
@@ -227,8 +225,8 @@ def findings_summary() -> str:
         )
 
     lines = [
-        "| change (paired seeds, 1,500 creators, 120 days) | effort, last day | "
-        "burnt-out share | difference in burnt-out share [95% CI] |",
+        f"| change ({SEEDS} paired seeds, {CREATORS:,} creators, {DAYS} days) | effort, last day | "
+        f"burnt-out share, days {BURN_IN}-{DAYS - 1} | difference in burnt-out share [95% CI] |",
         "|---|---|---|---|",
     ]
     for label, cmp in (
@@ -306,7 +304,7 @@ def burnout_calibration() -> str:
             f"| at day {CAL_DAYS - 1} (1,500 creators, seeds 0 and 1) | value |",
             "|---|---|",
             f"| creators in their slots who have burnt out at least once | {pct('all')} |",
-            f"| the same, first cohort (joined on day 0) | {pct('cohort')} |",
+            f"| the same, first-cohort creators still there (joined on day 0) | {pct('cohort')} |",
             f"| the same, top 10% by followers | {pct('top')} |",
             "| samples received in the year, first cohort: top 10% by followers / the rest | "
             f"{_span(parts['s_top'], 1)} / {_span(parts['s_rest'], 1)} |",
@@ -535,7 +533,9 @@ def _atomic_write(path: Path, text: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     global WORKERS
-    ap = argparse.ArgumentParser(prog="python docs/doc_numbers.py", description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(
+        prog="python docs/doc_numbers.py", description=__doc__.split("\n")[0]
+    )
     mode = ap.add_mutually_exclusive_group(required=True)
     mode.add_argument("--check", action="store_true", help="fail if a quoted block differs")
     mode.add_argument("--write", action="store_true", help="rewrite the blocks in place")
@@ -570,7 +570,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     for p in problems:
         print(("rewrote " if args.write else "") + p)
-    print(f"numbers: {len(problems)} block(s) differ; {time.perf_counter() - t:.0f} s", file=sys.stderr)
+    print(
+        f"numbers: {len(problems)} block(s) differ; {time.perf_counter() - t:.0f} s",
+        file=sys.stderr,
+    )
     return 1 if problems and args.check else 0
 
 

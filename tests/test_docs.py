@@ -216,7 +216,9 @@ def test_the_checker_reports_and_rewrites_a_stale_block(tmp_path):
     registry = {"two": dn.Block("two", lambda: "| a | 2 |", True, "test")}
     page = tmp_path / "page.md"
     command = registry["two"].command
-    page.write_text(f"Text.\n\nFrom `{command}`:\n<!-- numbers: two -->\n| a | 3 |\n<!-- /numbers -->\n")
+    page.write_text(
+        f"Text.\n\nFrom `{command}`:\n<!-- numbers: two -->\n| a | 3 |\n<!-- /numbers -->\n"
+    )
     problems = dn.run([page], write=False, registry=registry, log=lambda s: None)
     assert len(problems) == 1 and "'two'" in problems[0] and "'| a | 3 |'" in problems[0]
     dn.run([page], write=True, registry=registry, log=lambda s: None)
