@@ -312,6 +312,28 @@ def burnout_calibration() -> str:
     )
 
 
+def component_weights() -> str:
+    """The components of each index with their mechanic and weights in the two rule sets."""
+    from scoring.components import COMPONENTS
+    from scoring.policy import INDICES, ScoringPolicy
+
+    reported = ScoringPolicy.from_toml(ROOT / "scenarios" / "reported_2022.toml")
+    official = ScoringPolicy.from_toml(ROOT / "scenarios" / "official_2024.toml")
+    lines = [
+        "| index | component | what it measures | mechanic | 2022 weight | official weight |",
+        "|---|---|---|---|---|---|",
+    ]
+    for i, index in enumerate(INDICES, start=1):
+        w22, w24 = reported.component_weights(index), official.component_weights(index)
+        for j, name in enumerate(w22):
+            c = COMPONENTS[name]
+            label = f"{index} (M7.{i})" if j == 0 else ""
+            lines.append(
+                f"| {label} | `{name}` | {c.doc} | {c.mechanic} | {w22[name]:g} | {w24[name]:g} |"
+            )
+    return "\n".join(lines)
+
+
 def random_streams() -> str:
     """The model's named random streams, in the order they are spawned."""
     from sim.model import STREAMS
@@ -400,6 +422,12 @@ BLOCKS: dict[str, Block] = {
             "a year of reported_2022: shares burnt out at least once",
         ),
         Block("random_streams", random_streams, True, "sim.model.STREAMS"),
+        Block(
+            "component_weights",
+            component_weights,
+            True,
+            "scoring components and their weights in reported_2022 and official_2024",
+        ),
         Block("seeds_for_half_ci", seeds_for_half_ci, True, "sim.experiments.seeds_to_halve"),
         Block(
             "ishigami_intervals",
