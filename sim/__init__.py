@@ -1,4 +1,4 @@
-"""creatorsim's simulation layer: the command line now; the agent-based model on Mesa next.
+"""creatorsim's simulation layer: the agent-based model on Mesa, experiments, validation, CLI.
 
 ``sim`` may import ``scoring``; ``scoring`` never imports ``sim`` or Mesa.
 """
