@@ -14,7 +14,9 @@ the same folder, then ``os.replace``), so an interrupted run never leaves a half
 ``run.json``                  scenario, hash, every parameter, seed, size, versions, timings
 ============================  ==============================================================
 
-``run.json`` is written last: its presence means the run's files are complete.
+``run.json`` is written last: its presence means the run's files are complete. Every Parquet
+table starts with a ``scenario`` (name) and a ``seed`` column, so that the tables of several
+runs can be stacked; :func:`load_run` reads a run's folder back as pandas DataFrames.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ import contextlib
 import dataclasses
 import datetime as _dt
 import functools
-import json
 import os
 import platform
 import sys
@@ -36,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from . import report
-from .io import jsonable, write_parquet, write_png, write_text
+from .io import write_json, write_parquet, write_png, write_text
 from .model import CreatorMarket
 from .scenario import Scenario
 
@@ -44,10 +45,16 @@ __all__ = [
     "DEFAULT_DAYS",
     "DEFAULT_SNAPSHOT_EVERY",
     "MIN_CREATORS",
+    "TABLES",
+    "LoadedRun",
     "RunResult",
+    "load_run",
     "run_scenario",
     "write_outputs",
 ]
+
+#: The Parquet tables of a run's folder: name -> file.
+TABLES = {"daily": "daily.parquet", "creators": "creators.parquet", "lists": "lists.parquet"}
 
 #: Days simulated when none are given (half a year: several 30-day windows and 17-day clocks).
 DEFAULT_DAYS = 180
@@ -91,6 +98,21 @@ class RunResult:
     def tail_means(self, days: int = report.TAIL_DAYS) -> dict[str, float]:
         """Every daily outcome averaged over the last ``days`` days."""
         return report.tail_means(self.daily, days)
+
+    def __repr__(self) -> str:
+        """One line (the tables hold thousands of rows; a notebook cell shows only this)."""
+        return (
+            f"<RunResult {self.scenario.name} seed {self.seed}: {self.n_creators:,} creators, "
+            f"{self.days} days; tables daily {_shape(self.daily)}, creators "
+            f"{_shape(self.creators)}, lists {_shape(self.snapshots)}; "
+            + (f"written to {self.out_dir}" if self.out_dir else "not written")
+            + ">"
+        )
+
+
+def _shape(table: dict[str, np.ndarray]) -> str:
+    rows = len(next(iter(table.values()))) if table else 0
+    return f"{rows}x{len(table)}"
 
 
 def _check_int(name: str, value: Any, low: int) -> int:
@@ -245,11 +267,10 @@ def write_outputs(result: RunResult, out_dir: str | os.PathLike) -> RunResult:
         "creatorsim.seed": result.seed,
         "creatorsim.version": result.metadata["versions"]["creatorsim"],
     }
-    put("daily.parquet", lambda p: write_parquet(result.daily, p, tag))
-    put("creators.parquet", lambda p: write_parquet(result.creators, p, tag))
-    put("lists.parquet", lambda p: write_parquet(result.snapshots, p, tag))
+    tables = {"daily": result.daily, "creators": result.creators, "lists": result.snapshots}
+    for name, table in tables.items():
+        put(TABLES[name], functools.partial(write_parquet, _stackable(result, table), meta=tag))
     for name, fig in report.make_figures(result.daily).items():
-
         put(name, functools.partial(write_png, fig))
     # write_s: the tables and figures (report.md and run.json take milliseconds)
     timings = {**result.timings, "write_s": time.perf_counter() - t0}
@@ -265,5 +286,66 @@ def write_outputs(result: RunResult, out_dir: str | os.PathLike) -> RunResult:
         "means": report.tail_means(result.daily),
     }
     meta["files"] = sorted([*files, "run.json"])
-    put("run.json", lambda p: write_text(json.dumps(jsonable(meta), indent=2) + "\n", p))
+    put("run.json", functools.partial(write_json, meta))
     return dataclasses.replace(result, timings=timings, metadata=meta, out_dir=out, files=files)
+
+
+def _stackable(result: RunResult, table: dict[str, np.ndarray]) -> Any:
+    """``table`` as a ``pyarrow.Table`` led by ``scenario`` and ``seed`` columns (every row)."""
+    import pyarrow as pa
+
+    n = len(next(iter(table.values()))) if table else 0
+    cols = {
+        "scenario": pa.array([result.scenario.name] * n, pa.string()),
+        "seed": pa.array(np.full(n, result.seed, dtype=np.int64)),
+    }
+    cols.update({k: pa.array(np.asarray(v)) for k, v in table.items() if k not in cols})
+    return pa.table(cols)
+
+
+# -- reading ---------------------------------------------------------------------------------
+@dataclass(frozen=True, repr=False)
+class LoadedRun:
+    """A finished run read back from its folder (:func:`load_run`).
+
+    ``daily``, ``creators`` and ``lists`` are pandas DataFrames (each with ``scenario`` and
+    ``seed`` columns, so ``pandas.concat`` stacks several runs); ``metadata`` is ``run.json``.
+    """
+
+    path: Path
+    daily: Any
+    creators: Any
+    lists: Any
+    metadata: dict[str, Any]
+
+    def __repr__(self) -> str:
+        m = self.metadata
+        return (
+            f"<LoadedRun {m['scenario']['name']} seed {m['seed']} from {self.path}: "
+            f"daily {self.daily.shape[0]}x{self.daily.shape[1]}, creators "
+            f"{self.creators.shape[0]}x{self.creators.shape[1]}, lists "
+            f"{self.lists.shape[0]}x{self.lists.shape[1]}>"
+        )
+
+
+def load_run(path: str | os.PathLike) -> LoadedRun:
+    """Read the tables of the run written to ``path`` as pandas DataFrames.
+
+    The folder must hold a finished run (``run.json`` is written last). Needs pandas (the
+    ``notebooks`` extra); without it :class:`~sim.extras.MissingExtra` says what to install.
+    """
+    from .extras import require
+
+    require("notebooks", "sim.load_run", ("pandas",))
+    import json
+
+    import pyarrow.parquet as pq
+
+    out = Path(path)
+    if not (out / "run.json").is_file():
+        raise FileNotFoundError(
+            f"{out}: no run.json, so not a finished run's folder (creatorsim run writes it last)"
+        )
+    meta = json.loads((out / "run.json").read_text())
+    frames = {name: pq.read_table(out / file).to_pandas() for name, file in TABLES.items()}
+    return LoadedRun(path=out, metadata=meta, **frames)
