@@ -128,7 +128,8 @@ def test_wheel_in_a_fresh_venv_runs_a_shipped_scenario_by_name_from_any_folder(w
         cwd=elsewhere,
         env=env,
     )
-    for line in where.stdout.split():
+    assert where.returncode == 0 and len(where.stdout.split()) == 2, where.stderr
+    for line in where.stdout.split():  # the wheel's copy, not this checkout's
         assert Path(line).resolve().is_relative_to(venv.resolve()), line
     script = str(venv / "bin" / "creatorsim")
     r = run([script, "scenarios"], cwd=elsewhere, env=env)

@@ -198,6 +198,11 @@ def test_cli_run_parquet_tables_load_with_one_row_per_day_and_creator(cli_run):
     assert len(set(creators["creator_id"])) == 300 and "active" in creators
     lists = pq.read_table(out / "lists.parquet").to_pydict()
     assert set(lists["day"]) <= {6, 13, 19} and 19 in lists["day"]
+    for name, table in (("daily", daily), ("creators", creators), ("lists", lists)):
+        # every table says which run it is, row by row, so that runs stack
+        assert list(table)[:2] == ["scenario", "seed"], name
+        assert set(table["scenario"]) == {"reported_2022"} and set(table["seed"]) == {5}, name
+        assert len(table["seed"]) == len(table["day" if name != "creators" else "creator_id"])
     assert set(lists["list"]) == {"sales"}
 
 
