@@ -429,3 +429,15 @@ def test_store_cleans_only_its_own_temporary_files(tmp_path):
         p.write_text("x")
     assert store.clean_temporary() == 2
     assert [p.exists() for p in mine + others] == [False, False, True, True]
+
+
+def test_a_sweep_file_may_name_a_shipped_scenario(tmp_path):
+    p = tmp_path / "s.toml"
+    p.write_text(
+        '[sweep]\nscenario = "feed_coupled"\nmethod = "grid"\n'
+        '[parameters]\n"attention.coupling" = { values = [0.0, 1.0] }\n'
+    )
+    assert Path(load_sweep(p).scenario_path) == ROOT / "scenarios" / "feed_coupled.toml"
+    p.write_text(p.read_text().replace("feed_coupled", "feed_coupeld"))
+    with pytest.raises(ConfigError, match="feed_coupeld"):
+        load_sweep(p)
