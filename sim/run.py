@@ -49,6 +49,7 @@ __all__ = [
     "LoadedRun",
     "RunResult",
     "load_run",
+    "progress_bar",
     "run_scenario",
     "write_outputs",
 ]
@@ -148,17 +149,43 @@ def _versions() -> dict[str, str]:
     }
 
 
-def _progress_bar(enabled: bool, days: int, desc: str):
-    """A tqdm bar on stderr, or ``None`` when disabled or stderr is not a terminal."""
-    try:
-        interactive = sys.stderr.isatty()
-    except (AttributeError, ValueError):
-        interactive = False
-    if not (enabled and interactive):
-        return None
+def _in_notebook() -> bool:
+    """True inside a Jupyter kernel (where stderr is no terminal but a widget bar works)."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return type(shell).__name__ == "ZMQInteractiveShell"
+
+
+def progress_bar(enabled: bool | None, total: int, desc: str, unit: str = "day"):
+    """A tqdm progress bar on stderr, or in a Jupyter notebook a widget bar.
+
+    ``enabled``: ``True`` always, ``None`` only where someone sees it (stderr is a terminal, or
+    a notebook), ``False`` never (a disabled bar whose methods do nothing). In a notebook
+    ``tqdm.auto`` draws a widget (the ``notebooks`` extra installs ipywidgets; without it tqdm
+    falls back to text). One bar for runs (days) and experiments (runs).
+    """
     from tqdm import tqdm
 
-    return tqdm(total=days, desc=desc, unit="day", file=sys.stderr, leave=False, dynamic_ncols=True)
+    notebook = _in_notebook()
+    if enabled is None:
+        try:
+            enabled = notebook or sys.stderr.isatty()
+        except (AttributeError, ValueError):
+            enabled = False
+    if enabled and notebook:
+        from tqdm.auto import tqdm as auto_tqdm
+
+        return auto_tqdm(total=total, desc=desc, unit=unit, leave=False)
+    return tqdm(
+        total=total,
+        desc=desc,
+        unit=unit,
+        file=sys.stderr,
+        disable=not enabled,
+        leave=False,
+        dynamic_ncols=True,
+        smoothing=0.1,
+    )
 
 
 def run_scenario(
@@ -175,7 +202,7 @@ def run_scenario(
 
     ``creators`` overrides ``population.creators``. The same scenario and seed give the same
     tables bit for bit. With ``out_dir`` the outputs are written there (see the module doc);
-    ``progress`` shows a bar on stderr when it is a terminal.
+    ``progress`` shows a bar on stderr when it is a terminal, or in a Jupyter notebook.
     """
     seed = _check_int("seed", seed, 0)
     days = _check_int("days", DEFAULT_DAYS if days is None else days, 1)
@@ -190,7 +217,7 @@ def run_scenario(
     t_init = time.perf_counter() - t0
 
     snaps: list[dict[str, np.ndarray]] = []
-    bar = _progress_bar(progress, days, scenario.name)
+    bar = progress_bar(None if progress else False, days, scenario.name)
 
     def on_day(day: int) -> None:
         if (day + 1) % snapshot_every == 0 or day == days - 1:

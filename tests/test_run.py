@@ -374,3 +374,16 @@ def test_report_has_the_burnout_by_group_table(cli_run):
     assert "## Burnout by group (M15)" in text
     for group in ("| all |", "| sellers |", "| entertainers |", "| top 10% by followers |"):
         assert group in text
+
+
+def test_one_progress_bar_is_shown_only_where_someone_sees_it(monkeypatch):
+    from sim.run import progress_bar
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+    bars = [progress_bar(False, 5, "x"), progress_bar(None, 5, "x"), progress_bar(True, 5, "x")]
+    try:
+        assert [b.disable for b in bars] == [True, True, False]
+        assert bars[2].total == 5 and bars[2].unit == "day"
+    finally:
+        for b in bars:
+            b.close()
