@@ -44,6 +44,7 @@ import numpy as np
 from scoring.params import ConfigError, Problem, read_toml
 
 from ..data import shipped_scenarios
+from ..extras import require
 from ..run import DEFAULT_DAYS, MIN_CREATORS
 from .summary import outcome_names
 
@@ -239,12 +240,14 @@ def make_design(spec: SweepSpec) -> Design:
         hi = np.array([f.high for f in spec.factors], dtype=np.float64)
         x = lo + u * (hi - lo)
     elif spec.method == "sobol":
+        require("experiments", "a Sobol design", ("SALib",))
         from SALib.sample import sobol
 
         x = sobol.sample(
             salib_problem(spec), spec.samples, calc_second_order=False, seed=design_rng
         )
     else:  # morris
+        require("experiments", "a Morris design", ("SALib",))
         from SALib.sample import morris
 
         x = morris.sample(

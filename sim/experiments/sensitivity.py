@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from ..extras import require
 from ..io import write_parquet, write_png
 from .design import salib_problem, streams
 from .sweep import SweepResult, open_sweep
@@ -216,6 +217,7 @@ def analyse_sweep(
             f"(not run, or failed: see {sweep.store.failed_dir}); rerun the sweep "
             "(with --retry-failed for the failures)"
         )
+    require("experiments", "sensitivity analysis", ("SALib",))
     problem = salib_problem(spec)
     params = tuple(problem["names"])
     seed_rng = np.random.default_rng(streams(spec.root_seed)[2])  # the analysis' stream
