@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 _WHERE = {
     "CreatorMarket": "model",
-    "LoadedRun": "run",
+    "LoadedRun": "results",
     "MissingExtra": "extras",
     "RunResult": "run",
     "Scenario": "scenario",
-    "load_run": "run",
+    "load_run": "results",
     "run_scenario": "run",
     "scenario_names": "data",
     "scenario_path": "data",
@@ -58,5 +58,6 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
     from .data import scenario_names, scenario_path
     from .extras import MissingExtra
     from .model import CreatorMarket
-    from .run import LoadedRun, RunResult, load_run, run_scenario
+    from .results import LoadedRun, load_run
+    from .run import RunResult, run_scenario
     from .scenario import Scenario

@@ -16,7 +16,8 @@ the same folder, then ``os.replace``), so an interrupted run never leaves a half
 
 ``run.json`` is written last: its presence means the run's files are complete. Every Parquet
 table starts with a ``scenario`` (name) and a ``seed`` column, so that the tables of several
-runs can be stacked; :func:`load_run` reads a run's folder back as pandas DataFrames.
+runs can be stacked; :func:`sim.results.load_run` reads a run's folder back as pandas
+DataFrames.
 """
 
 from __future__ import annotations
@@ -39,23 +40,19 @@ import numpy as np
 from . import report
 from .io import write_json, write_parquet, write_png, write_text
 from .model import CreatorMarket
+from .results import TABLES
 from .scenario import Scenario
 
 __all__ = [
     "DEFAULT_DAYS",
     "DEFAULT_SNAPSHOT_EVERY",
     "MIN_CREATORS",
-    "TABLES",
-    "LoadedRun",
     "RunResult",
-    "load_run",
     "progress_bar",
     "run_scenario",
     "write_outputs",
 ]
 
-#: The Parquet tables of a run's folder: name -> file.
-TABLES = {"daily": "daily.parquet", "creators": "creators.parquet", "lists": "lists.parquet"}
 
 #: Days simulated when none are given (half a year: several 30-day windows and 17-day clocks).
 DEFAULT_DAYS = 180
@@ -328,51 +325,3 @@ def _stackable(result: RunResult, table: dict[str, np.ndarray]) -> Any:
     }
     cols.update({k: pa.array(np.asarray(v)) for k, v in table.items() if k not in cols})
     return pa.table(cols)
-
-
-# -- reading ---------------------------------------------------------------------------------
-@dataclass(frozen=True, repr=False)
-class LoadedRun:
-    """A finished run read back from its folder (:func:`load_run`).
-
-    ``daily``, ``creators`` and ``lists`` are pandas DataFrames (each with ``scenario`` and
-    ``seed`` columns, so ``pandas.concat`` stacks several runs); ``metadata`` is ``run.json``.
-    """
-
-    path: Path
-    daily: Any
-    creators: Any
-    lists: Any
-    metadata: dict[str, Any]
-
-    def __repr__(self) -> str:
-        m = self.metadata
-        return (
-            f"<LoadedRun {m['scenario']['name']} seed {m['seed']} from {self.path}: "
-            f"daily {self.daily.shape[0]}x{self.daily.shape[1]}, creators "
-            f"{self.creators.shape[0]}x{self.creators.shape[1]}, lists "
-            f"{self.lists.shape[0]}x{self.lists.shape[1]}>"
-        )
-
-
-def load_run(path: str | os.PathLike) -> LoadedRun:
-    """Read the tables of the run written to ``path`` as pandas DataFrames.
-
-    The folder must hold a finished run (``run.json`` is written last). Needs pandas (the
-    ``notebooks`` extra); without it :class:`~sim.extras.MissingExtra` says what to install.
-    """
-    from .extras import require
-
-    require("notebooks", "sim.load_run", ("pandas",))
-    import json
-
-    import pyarrow.parquet as pq
-
-    out = Path(path)
-    if not (out / "run.json").is_file():
-        raise FileNotFoundError(
-            f"{out}: no run.json, so not a finished run's folder (creatorsim run writes it last)"
-        )
-    meta = json.loads((out / "run.json").read_text())
-    frames = {name: pq.read_table(out / file).to_pandas() for name, file in TABLES.items()}
-    return LoadedRun(path=out, metadata=meta, **frames)

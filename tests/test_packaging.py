@@ -286,7 +286,7 @@ def test_a_missing_extra_is_one_line_naming_the_extra(blocked, modules, args, ne
 
 def test_load_run_without_pandas_says_which_extra(blocked, tmp_path):
     code = "import sim\ntry:\n    sim.load_run('.')\nexcept ImportError as e:\n    print(e)"
-    r = blocked("pandas", code=code)
+    r = blocked("pandas,mesa", code=code)  # reading results needs neither the model nor Mesa
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == (
         "sim.load_run needs the 'notebooks' extra: pip install 'creatorsim[notebooks]'"
