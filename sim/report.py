@@ -414,7 +414,7 @@ def render_report(
         + "` lists every parameter with its value, default, unit and provenance.",
         "",
         "> **Reported or assumed.** A provenance such as `M10` or `O2` is a mechanic reported "
-        "by the press in 2022 or published by TikTok Shop later (MECHANICS.md). Values marked "
+        "by the press in 2022 or published by TikTok Shop later (docs/mechanics.md). Values marked "
         "*assumed* are the model's guesses where the reports are silent, with the reason for "
         "each: read the outcomes above as what follows from those guesses, and change them to "
         "see how much the outcomes depend on them.",

@@ -14,7 +14,10 @@ the same folder, then ``os.replace``), so an interrupted run never leaves a half
 ``run.json``                  scenario, hash, every parameter, seed, size, versions, timings
 ============================  ==============================================================
 
-``run.json`` is written last: its presence means the run's files are complete.
+``run.json`` is written last: its presence means the run's files are complete. Every Parquet
+table starts with a ``scenario`` (name) and a ``seed`` column, so that the tables of several
+runs can be stacked; :func:`sim.results.load_run` reads a run's folder back as pandas
+DataFrames.
 """
 
 from __future__ import annotations
@@ -23,7 +26,6 @@ import contextlib
 import dataclasses
 import datetime as _dt
 import functools
-import json
 import os
 import platform
 import sys
@@ -36,8 +38,9 @@ from typing import Any
 import numpy as np
 
 from . import report
-from .io import jsonable, write_parquet, write_png, write_text
+from .io import write_json, write_parquet, write_png, write_text
 from .model import CreatorMarket
+from .results import TABLES
 from .scenario import Scenario
 
 __all__ = [
@@ -45,9 +48,11 @@ __all__ = [
     "DEFAULT_SNAPSHOT_EVERY",
     "MIN_CREATORS",
     "RunResult",
+    "progress_bar",
     "run_scenario",
     "write_outputs",
 ]
+
 
 #: Days simulated when none are given (half a year: several 30-day windows and 17-day clocks).
 DEFAULT_DAYS = 180
@@ -92,6 +97,21 @@ class RunResult:
         """Every daily outcome averaged over the last ``days`` days."""
         return report.tail_means(self.daily, days)
 
+    def __repr__(self) -> str:
+        """One line (the tables hold thousands of rows; a notebook cell shows only this)."""
+        return (
+            f"<RunResult {self.scenario.name} seed {self.seed}: {self.n_creators:,} creators, "
+            f"{self.days} days; tables daily {_shape(self.daily)}, creators "
+            f"{_shape(self.creators)}, lists {_shape(self.snapshots)}; "
+            + (f"written to {self.out_dir}" if self.out_dir else "not written")
+            + ">"
+        )
+
+
+def _shape(table: dict[str, np.ndarray]) -> str:
+    rows = len(next(iter(table.values()))) if table else 0
+    return f"{rows}x{len(table)}"
+
 
 def _check_int(name: str, value: Any, low: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
@@ -126,17 +146,43 @@ def _versions() -> dict[str, str]:
     }
 
 
-def _progress_bar(enabled: bool, days: int, desc: str):
-    """A tqdm bar on stderr, or ``None`` when disabled or stderr is not a terminal."""
-    try:
-        interactive = sys.stderr.isatty()
-    except (AttributeError, ValueError):
-        interactive = False
-    if not (enabled and interactive):
-        return None
+def _in_notebook() -> bool:
+    """True inside a Jupyter kernel (where stderr is no terminal but a widget bar works)."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return type(shell).__name__ == "ZMQInteractiveShell"
+
+
+def progress_bar(enabled: bool | None, total: int, desc: str, unit: str = "day"):
+    """A tqdm progress bar on stderr, or in a Jupyter notebook a widget bar.
+
+    ``enabled``: ``True`` always, ``None`` only where someone sees it (stderr is a terminal, or
+    a notebook), ``False`` never (a disabled bar whose methods do nothing). In a notebook
+    ``tqdm.auto`` draws a widget (the ``notebooks`` extra installs ipywidgets; without it tqdm
+    falls back to text). One bar for runs (days) and experiments (runs).
+    """
     from tqdm import tqdm
 
-    return tqdm(total=days, desc=desc, unit="day", file=sys.stderr, leave=False, dynamic_ncols=True)
+    notebook = _in_notebook()
+    if enabled is None:
+        try:
+            enabled = notebook or sys.stderr.isatty()
+        except (AttributeError, ValueError):
+            enabled = False
+    if enabled and notebook:
+        from tqdm.auto import tqdm as auto_tqdm
+
+        return auto_tqdm(total=total, desc=desc, unit=unit, leave=False)
+    return tqdm(
+        total=total,
+        desc=desc,
+        unit=unit,
+        file=sys.stderr,
+        disable=not enabled,
+        leave=False,
+        dynamic_ncols=True,
+        smoothing=0.1,
+    )
 
 
 def run_scenario(
@@ -153,7 +199,7 @@ def run_scenario(
 
     ``creators`` overrides ``population.creators``. The same scenario and seed give the same
     tables bit for bit. With ``out_dir`` the outputs are written there (see the module doc);
-    ``progress`` shows a bar on stderr when it is a terminal.
+    ``progress`` shows a bar on stderr when it is a terminal, or in a Jupyter notebook.
     """
     seed = _check_int("seed", seed, 0)
     days = _check_int("days", DEFAULT_DAYS if days is None else days, 1)
@@ -168,7 +214,7 @@ def run_scenario(
     t_init = time.perf_counter() - t0
 
     snaps: list[dict[str, np.ndarray]] = []
-    bar = _progress_bar(progress, days, scenario.name)
+    bar = progress_bar(None if progress else False, days, scenario.name)
 
     def on_day(day: int) -> None:
         if (day + 1) % snapshot_every == 0 or day == days - 1:
@@ -245,11 +291,10 @@ def write_outputs(result: RunResult, out_dir: str | os.PathLike) -> RunResult:
         "creatorsim.seed": result.seed,
         "creatorsim.version": result.metadata["versions"]["creatorsim"],
     }
-    put("daily.parquet", lambda p: write_parquet(result.daily, p, tag))
-    put("creators.parquet", lambda p: write_parquet(result.creators, p, tag))
-    put("lists.parquet", lambda p: write_parquet(result.snapshots, p, tag))
+    tables = {"daily": result.daily, "creators": result.creators, "lists": result.snapshots}
+    for name, table in tables.items():
+        put(TABLES[name], functools.partial(write_parquet, _stackable(result, table), meta=tag))
     for name, fig in report.make_figures(result.daily).items():
-
         put(name, functools.partial(write_png, fig))
     # write_s: the tables and figures (report.md and run.json take milliseconds)
     timings = {**result.timings, "write_s": time.perf_counter() - t0}
@@ -265,5 +310,18 @@ def write_outputs(result: RunResult, out_dir: str | os.PathLike) -> RunResult:
         "means": report.tail_means(result.daily),
     }
     meta["files"] = sorted([*files, "run.json"])
-    put("run.json", lambda p: write_text(json.dumps(jsonable(meta), indent=2) + "\n", p))
+    put("run.json", functools.partial(write_json, meta))
     return dataclasses.replace(result, timings=timings, metadata=meta, out_dir=out, files=files)
+
+
+def _stackable(result: RunResult, table: dict[str, np.ndarray]) -> Any:
+    """``table`` as a ``pyarrow.Table`` led by ``scenario`` and ``seed`` columns (every row)."""
+    import pyarrow as pa
+
+    n = len(next(iter(table.values()))) if table else 0
+    cols = {
+        "scenario": pa.array([result.scenario.name] * n, pa.string()),
+        "seed": pa.array(np.full(n, result.seed, dtype=np.int64)),
+    }
+    cols.update({k: pa.array(np.asarray(v)) for k, v in table.items() if k not in cols})
+    return pa.table(cols)

@@ -162,3 +162,14 @@ def test_bad_data_exits_1_naming_table_row_column_and_value(small):
 def test_missing_dataset_folder(tmp_path):
     r = creatorsim("score", str(tmp_path / "nowhere"))
     assert r.returncode == 1 and "Traceback" not in r.stderr and "nowhere" in r.stderr
+
+
+def test_score_takes_a_shipped_example_and_scenario_by_name(tmp_path):
+    r = creatorsim("score", "creators_month", "--scenario", "reported_2022", "--day", "29",
+                   "--list", "gmv", "--top", "1", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    by_path = creatorsim("score", str(ROOT / "examples" / "creators_month"), "--scenario",
+                         str(ROOT / "scenarios" / "reported_2022.toml"), "--day", "29", "--list",
+                         "gmv", "--top", "1")
+    assert r.stdout.splitlines()[1:] == by_path.stdout.splitlines()[1:]  # same lists
+    assert "of 36 creators eligible" in r.stdout and "[beauty] gmv list (top 1)" in r.stdout

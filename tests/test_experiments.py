@@ -295,28 +295,51 @@ def test_paired_ci_formula_and_coverage():
     assert 0.935 <= cover <= 0.965
 
 
+def _outcome_columns(runs, arm: str) -> dict[str, np.ndarray]:
+    """A comparison's runs of one arm: outcome -> values in replicate order."""
+    rows = sorted((r for r in runs.to_pylist() if r["arm"] == arm), key=lambda r: r["replicate"])
+    return {o.name: np.array([r[o.name] for r in rows], dtype=np.float64) for o in OUTCOMES}
+
+
 def test_compare_finds_a_known_difference_and_none_where_there_is_none(tmp_path):
     base = Scenario.from_toml(BASE)
     richer = base.with_values({"attention.purchase_rate": 0.06})  # twice the orders per view
-    same = Scenario.from_mapping({"scenario": {"name": "renamed", "description": "same"}})
     # changes nothing the model reads: the reply-rate rule is off (min_reply_rate = 0)
     inert = base.with_values({"scoring.eligibility.min_messages": 9})
     richer = dataclasses.replace(richer, name="richer")
-    result = compare(
-        [base, richer, same, inert], seeds=4, days=24, creators=300, out_dir=tmp_path / "c"
-    )
+    inert = dataclasses.replace(inert, name="inert")
+    result = compare([base, richer, inert], seeds=4, days=24, creators=300, out_dir=tmp_path / "c")
+    assert result.report.ran == 4 * 3
+    keys = {
+        arm: {r["key"] for r in result.runs.to_pylist() if r["arm"] == arm} for arm in result.arms
+    }
+    assert not keys["inert"] & keys["reported_2022"]  # its own runs, not the base's files
     rows = {(r["variant"], r["outcome"]): r for r in result.table.to_pylist()}
     gmv = rows[("richer", "gmv_mean")]
     assert gmv["ci_low"] > 0 and gmv["variant_mean"] > 1.5 * gmv["base_mean"]
-    for variant in ("renamed", "reported_2022 (2)"):
-        for o in OUTCOMES:
-            r = rows[(variant, o.name)]
-            if not math.isnan(r["base_mean"]):
-                assert r["difference"] == 0.0 and r["ci_low"] <= 0 <= r["ci_high"], (variant, o)
-    assert result.report.ran == 4 * 3  # the renamed arm has the base's keys: run once
+    compared = 0
+    for o in OUTCOMES:
+        r = rows[("inert", o.name)]
+        if not math.isnan(r["base_mean"]):
+            assert r["difference"] == 0.0 and r["ci_low"] <= 0 <= r["ci_high"], o
+            compared += 1
+    assert compared >= 10
     for name in ("compare.parquet", "runs.parquet", "compare.png", "compare.txt"):
         assert (tmp_path / "c" / name).stat().st_size > 0
     assert "gmv_mean" in (tmp_path / "c" / "compare.txt").read_text()
+
+    # A renamed copy of the base, run in a store of its own (a run's key leaves the name
+    # out, so in the base's store it would reuse the base's files): two separate runs per
+    # seed, and the name changes no number.
+    same = Scenario.from_mapping({"scenario": {"name": "renamed", "description": "same"}})
+    alone = compare([same, richer], seeds=4, days=24, creators=300, out_dir=tmp_path / "r")
+    assert alone.report.ran == 4 * 2 and alone.report.already_done == 0
+    ours, theirs = _outcome_columns(alone.runs, "renamed"), _outcome_columns(result.runs, BASE.stem)
+    for o in OUTCOMES:
+        np.testing.assert_array_equal(ours[o.name], theirs[o.name], err_msg=o.name)
+    assert np.isfinite(ours["gmv_mean"]).all() and len(set(ours["gmv_mean"])) == 4  # seeds differ
+
+    # In the base's store the renamed arm finds the base's runs: nothing runs again.
     rerun = compare([base, same], seeds=4, days=24, creators=300, out_dir=tmp_path / "c")
     assert rerun.report.ran == 0 and rerun.report.already_done == 4
 
@@ -406,3 +429,15 @@ def test_store_cleans_only_its_own_temporary_files(tmp_path):
         p.write_text("x")
     assert store.clean_temporary() == 2
     assert [p.exists() for p in mine + others] == [False, False, True, True]
+
+
+def test_a_sweep_file_may_name_a_shipped_scenario(tmp_path):
+    p = tmp_path / "s.toml"
+    p.write_text(
+        '[sweep]\nscenario = "feed_coupled"\nmethod = "grid"\n'
+        '[parameters]\n"attention.coupling" = { values = [0.0, 1.0] }\n'
+    )
+    assert Path(load_sweep(p).scenario_path) == ROOT / "scenarios" / "feed_coupled.toml"
+    p.write_text(p.read_text().replace("feed_coupled", "feed_coupeld"))
+    with pytest.raises(ConfigError, match="feed_coupeld"):
+        load_sweep(p)

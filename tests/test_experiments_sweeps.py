@@ -13,7 +13,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.experiments import SerialExecutor, load_sweep, open_sweep, run_sweep
+from sim.experiments import (
+    Factor,
+    FunctionModel,
+    SerialExecutor,
+    SweepSpec,
+    load_sweep,
+    open_sweep,
+    run_sweep,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = ROOT / "scenarios" / "reported_2022.toml"
@@ -186,6 +194,39 @@ outcomes = ["gmv_mean", "feed_gini_mean"]
     assert proc.returncode == 0, stderr
     assert "attention.purchase_rate" in stdout and "S1" in stdout
     assert "warnings:" in stdout  # 2 base samples are far too few: the command says so
+
+
+def linear(x: np.ndarray) -> np.ndarray:
+    """y = x1 + 2 x2 + 0 x3: on U(0, 1) inputs S1 = ST = (1/5, 4/5, 0) (variances 1 : 4 : 0)."""
+    return x[:, 0] + 2.0 * x[:, 1] + 0.0 * x[:, 2]
+
+
+def test_sensitivity_command_gives_the_known_indices_of_a_linear_model(tmp_path):
+    import pyarrow.parquet as pq
+
+    spec = SweepSpec(
+        "linear",
+        tuple(Factor(f"x{i}", 0.0, 1.0) for i in (1, 2, 3)),
+        method="sobol",
+        samples=256,
+        root_seed=5,
+    )
+    out = tmp_path / "lin"
+    run_sweep(spec, out, model=FunctionModel(linear, ("x1", "x2", "x3")), progress=False)
+    proc = creatorsim("sensitivity", str(out), "--resamples", "200")
+    stdout, stderr = proc.communicate(timeout=300)
+    assert proc.returncode == 0, stderr
+    rows = pq.read_table(out / "sensitivity.parquet").to_pylist()
+    got = {(r["parameter"], r["index"]): r for r in rows if r["outcome"] == "y"}
+    for p, share in (("x1", 0.2), ("x2", 0.8), ("x3", 0.0)):
+        for index in ("S1", "ST"):
+            r = got[(p, index)]
+            assert r["value"] == pytest.approx(share, abs=0.05), (p, index, r["value"])
+            assert r["ci_low"] <= r["value"] <= r["ci_high"]
+    assert got[("x3", "ST")]["value"] < 0.01  # x3 does nothing, not even with the others
+    assert got[("x2", "S1")]["ci_low"] > got[("x1", "S1")]["ci_high"]  # x2 clearly first
+    line = next(ln for ln in stdout.splitlines() if ln.split()[:1] == ["x2"])
+    assert f"{got[('x2', 'S1')]['value']:.3f} ±" in line  # the printed table shows it
 
 
 def test_compare_command_prints_and_writes_the_comparison(tmp_path):

@@ -198,6 +198,11 @@ def test_cli_run_parquet_tables_load_with_one_row_per_day_and_creator(cli_run):
     assert len(set(creators["creator_id"])) == 300 and "active" in creators
     lists = pq.read_table(out / "lists.parquet").to_pydict()
     assert set(lists["day"]) <= {6, 13, 19} and 19 in lists["day"]
+    for name, table in (("daily", daily), ("creators", creators), ("lists", lists)):
+        # every table says which run it is, row by row, so that runs stack
+        assert list(table)[:2] == ["scenario", "seed"], name
+        assert set(table["scenario"]) == {"reported_2022"} and set(table["seed"]) == {5}, name
+        assert len(table["seed"]) == len(table["day" if name != "creators" else "creator_id"])
     assert set(lists["list"]) == {"sales"}
 
 
@@ -369,3 +374,16 @@ def test_report_has_the_burnout_by_group_table(cli_run):
     assert "## Burnout by group (M15)" in text
     for group in ("| all |", "| sellers |", "| entertainers |", "| top 10% by followers |"):
         assert group in text
+
+
+def test_one_progress_bar_is_shown_only_where_someone_sees_it(monkeypatch):
+    from sim.run import progress_bar
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+    bars = [progress_bar(False, 5, "x"), progress_bar(None, 5, "x"), progress_bar(True, 5, "x")]
+    try:
+        assert [b.disable for b in bars] == [True, True, False]
+        assert bars[2].total == 5 and bars[2].unit == "day"
+    finally:
+        for b in bars:
+            b.close()

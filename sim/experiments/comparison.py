@@ -118,6 +118,26 @@ class Comparison:
     out_dir: Path | None = None
     files: tuple[Path, ...] = ()
 
+    def __repr__(self) -> str:
+        """One line: the arms, seeds, the outcomes whose interval excludes 0, the folder."""
+        rows = self.table.to_pylist()
+        clear = sorted(
+            {
+                r["outcome"]
+                for r in rows
+                if r["ci_low"] is not None and (r["ci_low"] > 0 or r["ci_high"] < 0)
+            }
+        )
+        shown = ", ".join(clear[:4]) + (f" and {len(clear) - 4} more" if len(clear) > 4 else "")
+        return (
+            f"<Comparison {' vs '.join(self.arms[1:])} against {self.arms[0]}: "
+            f"{len(self.seeds)} paired seeds, {len({r['outcome'] for r in rows})} outcomes, "
+            f"{len(clear)} with a {self.level:.0%} interval excluding 0"
+            + (f" ({shown})" if clear else "")
+            + (f"; in {self.out_dir}" if self.out_dir else "")
+            + "; .text() for the table>"
+        )
+
     def text(self) -> str:
         """The comparison as a plain-text table, one block per variant."""
         rows = self.table.to_pylist()

@@ -4,7 +4,7 @@ A sweep file (TOML) names a base scenario and the parameters to vary::
 
     [sweep]
     name = "coupling_and_window"
-    scenario = "../reported_2022.toml"   # relative to this file
+    scenario = "../reported_2022.toml"   # relative to this file, or a name: "reported_2022"
     method = "sobol"                     # grid | lhs | sobol | morris
     samples = 16                         # see METHODS
     seeds = 2                            # replicates per design point
@@ -43,6 +43,8 @@ import numpy as np
 
 from scoring.params import ConfigError, Problem, read_toml
 
+from ..data import shipped_scenarios
+from ..extras import require
 from ..run import DEFAULT_DAYS, MIN_CREATORS
 from .summary import outcome_names
 
@@ -238,12 +240,14 @@ def make_design(spec: SweepSpec) -> Design:
         hi = np.array([f.high for f in spec.factors], dtype=np.float64)
         x = lo + u * (hi - lo)
     elif spec.method == "sobol":
+        require("experiments", "a Sobol design", ("SALib",))
         from SALib.sample import sobol
 
         x = sobol.sample(
             salib_problem(spec), spec.samples, calc_second_order=False, seed=design_rng
         )
     else:  # morris
+        require("experiments", "a Morris design", ("SALib",))
         from SALib.sample import morris
 
         x = morris.sample(
@@ -510,12 +514,16 @@ def sweep_from_mapping(data: Mapping[str, Any], *, file: str = "<sweep>") -> Swe
                 file,
                 "sweep.scenario",
                 scenario_path,
-                "the path of the base scenario TOML, relative to this file",
+                "the path of the base scenario TOML, relative to this file, or a shipped "
+                "scenario's name",
             )
         )
         scenario_path = None
     else:
         resolved = Path(file).parent / scenario_path if file != "<sweep>" else Path(scenario_path)
+        shipped = shipped_scenarios()
+        if not resolved.is_file() and scenario_path in shipped:  # a shipped scenario's name
+            resolved = shipped[scenario_path]
         scenario_path = str(resolved)
         if not resolved.is_file():
             problems.append(

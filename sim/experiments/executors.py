@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any
 
+from ..extras import require
+
 __all__ = [
     "SCHEDULER_ENV",
     "SerialExecutor",
@@ -103,10 +105,9 @@ def open_executor(
     if scheduler is None and workers is None:
         scheduler = os.environ.get(SCHEDULER_ENV) or None
     if scheduler is not None:
-        try:
-            from distributed import Client
-        except ImportError as exc:  # pragma: no cover - a base dependency
-            raise RuntimeError("a Dask scheduler needs `pip install 'dask[distributed]'`") from exc
+        require("experiments", "a Dask scheduler", ("distributed",))
+        from distributed import Client
+
         try:
             client = Client(scheduler, timeout="20s")
         except OSError as exc:

@@ -11,7 +11,6 @@ failure and the rest go on.
 from __future__ import annotations
 
 import json
-import sys
 import time
 import traceback as _tb
 from collections.abc import Mapping, Sequence
@@ -108,25 +107,6 @@ def _failure(task: RunTask, meta: dict[str, Any], exc: Exception, seconds: float
     )
 
 
-def _bar(enabled: bool | None, total: int, desc: str):
-    from tqdm import tqdm
-
-    if enabled is None:  # only on a terminal
-        try:
-            enabled = sys.stderr.isatty()
-        except (AttributeError, ValueError):
-            enabled = False
-    return tqdm(
-        total=total,
-        desc=desc,
-        unit="run",
-        file=sys.stderr,
-        disable=not enabled,
-        dynamic_ncols=True,
-        smoothing=0.1,
-    )
-
-
 def run_tasks(
     models: Sequence[RunModel],
     tasks: Sequence[RunTask],
@@ -158,7 +138,9 @@ def run_tasks(
     n_failed, failed_keys = 0, []
     pending: dict[Future, RunTask] = {}
     queue = iter(todo)
-    bar = _bar(progress, len(todo), desc)
+    from ..run import progress_bar  # the one bar of runs and experiments (terminal, notebook)
+
+    bar = progress_bar(progress, len(todo), desc, unit="run")
 
     def submit_next() -> None:
         task = next(queue, None)

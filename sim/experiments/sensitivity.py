@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from ..extras import require
 from ..io import write_parquet, write_png
 from .design import salib_problem, streams
 from .sweep import SweepResult, open_sweep
@@ -56,7 +57,26 @@ class Sensitivity:
     level: float
     points: int
 
+    def __repr__(self) -> str:
+        """One line: method, size and, per outcome, the parameter with the largest index."""
+        key = "ST" if self.method == "sobol" else "mu_star"
+        top = []
+        for o in self.outcomes[:3]:
+            vals = [r for r in self.rows(o) if r["index"] == key and r["value"] is not None]
+            if vals:
+                best = max(vals, key=lambda r: r["value"])
+                top.append(f"{o}: {best['parameter']} ({key} {best['value']:.3g})")
+        more = f" and {len(self.outcomes) - 3} more" if len(self.outcomes) > 3 else ""
+        return (
+            f"<Sensitivity {self.method}, {len(self.parameters)} parameters, "
+            f"{len(self.outcomes)} outcomes, {self.points} points; largest "
+            + ("; ".join(top) or "none")
+            + more
+            + f"; {len(self.warnings)} warnings; .text() for the table>"
+        )
+
     def rows(self, outcome: str) -> list[dict[str, Any]]:
+        """The table's rows of one outcome."""
         return [r for r in self.table.to_pylist() if r["outcome"] == outcome]
 
     def _by_parameter(self, outcome: str) -> dict[tuple[str, str], dict[str, Any]]:
@@ -197,6 +217,7 @@ def analyse_sweep(
             f"(not run, or failed: see {sweep.store.failed_dir}); rerun the sweep "
             "(with --retry-failed for the failures)"
         )
+    require("experiments", "sensitivity analysis", ("SALib",))
     problem = salib_problem(spec)
     params = tuple(problem["names"])
     seed_rng = np.random.default_rng(streams(spec.root_seed)[2])  # the analysis' stream

@@ -47,6 +47,18 @@ class SweepResult:
     def out_dir(self) -> Path:
         return self.store.root
 
+    def __repr__(self) -> str:
+        """One line: name, method, size, what the last call ran, the folder."""
+        factors = ", ".join(f.key for f in self.spec.factors[:3])
+        if len(self.spec.factors) > 3:
+            factors += f" and {len(self.spec.factors) - 3} more"
+        return (
+            f"<SweepResult {self.spec.name}: {self.spec.method} over {factors}; "
+            f"{len(self.design)} points x {self.spec.seeds} seeds = {len(self.tasks)} runs"
+            + (f" ({self.report})" if self.report is not None else "")
+            + f"; {len(self.outcomes)} outcomes; in {self.out_dir}; .table() for the rows>"
+        )
+
     def missing(self) -> list[RunTask]:
         """Runs of the plan without a result (not run yet, or failed)."""
         done = self.store.completed()

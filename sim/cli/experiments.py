@@ -1,9 +1,11 @@
 """The experiment subcommands of ``creatorsim``: ``compare``, ``sweep``, ``sensitivity``.
 
-They parse arguments and call the :mod:`sim.experiments` API; ``sim.cli`` registers them with
-:func:`add_parsers` and hands them the parsed arguments through :func:`dispatch`. A bad sweep
-file or a bad option ends with the list of problems and exit status 2 before any run starts;
-a sweep whose runs partly failed ends with status 1 (the failures are recorded).
+They parse arguments and call the :mod:`sim.experiments` API; :mod:`sim.cli.main` registers
+them with :func:`add_parsers`. A bad sweep file or a bad option ends with the list of problems
+and exit status 2 before any run starts; a sweep whose runs partly failed ends with status 1
+(the failures are recorded). ``sweep`` and ``sensitivity`` need the ``experiments`` extra
+(SALib), ``--scheduler`` needs Dask's ``distributed`` (same extra): without it the command ends
+with one line naming the extra (status 1).
 """
 
 from __future__ import annotations
@@ -14,17 +16,18 @@ from pathlib import Path
 
 from scoring.params import ConfigError
 
-# sim.cli imports this module only inside its functions, so there is no import cycle
-from ..cli import _int_at_least, _safe_name
+from ..data import scenario_path, sweep_path
+from ..extras import require
+from .args import int_at_least, safe_name
 
-__all__ = ["add_parsers", "dispatch"]
+__all__ = ["add_parsers", "compare", "sensitivity", "sweep"]
 
 
 def _executor_options(p: argparse.ArgumentParser) -> None:
     g = p.add_mutually_exclusive_group()
     g.add_argument(
         "--workers",
-        type=_int_at_least(1, "a number of processes"),
+        type=int_at_least(1, "a number of processes"),
         metavar="N",
         help="run on a local pool of N processes (default: one process)",
     )
@@ -42,7 +45,7 @@ def _executor_options(p: argparse.ArgumentParser) -> None:
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """Add the ``compare``, ``sweep`` and ``sensitivity`` subcommands."""
-    from .summary import outcome_names
+    from ..experiments.summary import outcome_names
 
     c = sub.add_parser(
         "compare",
@@ -53,37 +56,42 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         "compare.parquet (tidy), runs.parquet and compare.png (forest plot) to --out; the runs "
         "are stored there too, so a rerun only runs what is missing.",
     )
-    c.add_argument("scenarios", metavar="SCENARIO", nargs="+", help="BASE.toml VARIANT.toml ...")
+    c.add_argument(
+        "scenarios",
+        metavar="SCENARIO",
+        nargs="+",
+        help="BASE VARIANT ... (TOML files or shipped scenario names)",
+    )
     c.add_argument(
         "--seeds",
-        type=_int_at_least(2, "a number of seeds"),
+        type=int_at_least(2, "a number of seeds"),
         default=10,
         metavar="K",
         help="seeds per scenario (default 10)",
     )
     c.add_argument(
         "--root-seed",
-        type=_int_at_least(0, "a seed"),
+        type=int_at_least(0, "a seed"),
         default=0,
         metavar="S",
         help="the SeedSequence root the K seeds are spawned from (default 0)",
     )
     c.add_argument(
         "--days",
-        type=_int_at_least(1, "a number of days"),
+        type=int_at_least(1, "a number of days"),
         default=180,
         metavar="D",
         help="days per run (default 180)",
     )
     c.add_argument(
         "--creators",
-        type=_int_at_least(10, "a number of creators"),
+        type=int_at_least(10, "a number of creators"),
         metavar="N",
         help="creators per run (default: each scenario's population.creators)",
     )
     c.add_argument(
         "--burn-in",
-        type=_int_at_least(0, "a number of days"),
+        type=int_at_least(0, "a number of days"),
         metavar="B",
         help="days left out of the outcome means (default: the first third)",
     )
@@ -96,6 +104,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     )
     c.add_argument("--out", metavar="DIR", help="output folder (default: out/compare-<names>)")
     _executor_options(c)
+    c.set_defaults(handler=compare)
 
     s = sub.add_parser(
         "sweep",
@@ -106,9 +115,14 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         "run starts. Run the same command again to finish an interrupted sweep: only missing "
         "runs run.",
     )
-    s.add_argument("sweep", metavar="FILE", help="sweep TOML file (see scenarios/sweeps/)")
+    s.add_argument(
+        "sweep",
+        metavar="FILE",
+        help="sweep TOML file, or a shipped sweep's name (creatorsim scenarios)",
+    )
     s.add_argument("--out", metavar="DIR", help="output folder (default: out/sweep-<name>)")
     _executor_options(s)
+    s.set_defaults(handler=sweep)
 
     a = sub.add_parser(
         "sensitivity",
@@ -126,27 +140,39 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     )
     a.add_argument(
         "--resamples",
-        type=_int_at_least(10, "a number of resamples"),
+        type=int_at_least(10, "a number of resamples"),
         default=1000,
         metavar="N",
         help="bootstrap resamples for the intervals (default 1000)",
     )
+    a.set_defaults(handler=sensitivity)
 
 
-def _compare(args: argparse.Namespace) -> int:
+def _need_scheduler_extra(args: argparse.Namespace, command: str) -> None:
+    import os
+
+    from ..experiments.executors import SCHEDULER_ENV
+
+    if args.scheduler or (args.workers is None and os.environ.get(SCHEDULER_ENV)):
+        require("experiments", f"creatorsim {command} on a Dask cluster", ("distributed",))
+
+
+def compare(args: argparse.Namespace) -> int:
+    """Run ``creatorsim compare``; returns the exit status."""
+    from ..experiments.comparison import compare as run_comparison
     from ..scenario import Scenario
-    from .comparison import compare
 
-    scenarios = [Scenario.from_toml(p) for p in args.scenarios]
+    _need_scheduler_extra(args, "compare")
+    scenarios = [Scenario.from_toml(scenario_path(p)) for p in args.scenarios]
     if len(scenarios) < 2:
         print(
             "creatorsim compare: error: give a base scenario and at least one variant",
             file=sys.stderr,
         )
         return 2
-    names = "-vs-".join(_safe_name(s.name) for s in scenarios[:3])
+    names = "-vs-".join(safe_name(s.name) for s in scenarios[:3])
     out = Path(args.out) if args.out else Path("out") / f"compare-{names}"
-    result = compare(
+    result = run_comparison(
         scenarios,
         seeds=args.seeds,
         root_seed=args.root_seed,
@@ -166,16 +192,19 @@ def _compare(args: argparse.Namespace) -> int:
     return 1 if result.report.failed or result.report.skipped_failed else 0
 
 
-def _sweep(args: argparse.Namespace) -> int:
+def sweep(args: argparse.Namespace) -> int:
+    """Run ``creatorsim sweep``; returns the exit status."""
+    require("experiments", "creatorsim sweep", ("SALib",))
+    _need_scheduler_extra(args, "sweep")
+    from ..experiments.design import load_sweep
+    from ..experiments.sensitivity import analyse_sweep, write_sensitivity
+    from ..experiments.sweep import run_sweep
     from ..io import write_parquet
-    from .design import load_sweep
-    from .sensitivity import analyse_sweep, write_sensitivity
-    from .sweep import run_sweep
 
     # a bad file, or design points the scenario rejects: either way before any run
     try:
-        spec = load_sweep(args.sweep)
-        out = Path(args.out) if args.out else Path("out") / f"sweep-{_safe_name(spec.name)}"
+        spec = load_sweep(sweep_path(args.sweep))
+        out = Path(args.out) if args.out else Path("out") / f"sweep-{safe_name(spec.name)}"
         result = run_sweep(
             spec,
             out,
@@ -215,17 +244,13 @@ def _sweep(args: argparse.Namespace) -> int:
     return 0
 
 
-def _sensitivity(args: argparse.Namespace) -> int:
-    from .sensitivity import analyse_sweep, write_sensitivity
+def sensitivity(args: argparse.Namespace) -> int:
+    """Run ``creatorsim sensitivity``; returns the exit status."""
+    require("experiments", "creatorsim sensitivity", ("SALib",))
+    from ..experiments.sensitivity import analyse_sweep, write_sensitivity
 
     result = analyse_sweep(args.dir, outcomes=args.outcome, resamples=args.resamples)
     files = write_sensitivity(result, args.dir)
     print(result.text())
     print(f"wrote {args.dir}/: " + ", ".join(p.name for p in files))
     return 0
-
-
-def dispatch(args: argparse.Namespace) -> int | None:
-    """Run an experiment subcommand; None when ``args.command`` is not one of them."""
-    command = {"compare": _compare, "sweep": _sweep, "sensitivity": _sensitivity}.get(args.command)
-    return None if command is None else command(args)

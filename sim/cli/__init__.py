@@ -1,0 +1,25 @@
+"""The ``creatorsim`` command line.
+
+``creatorsim score DATASET`` ranks a dataset of creator activity under a scenario's scoring
+policy and prints the lists (:mod:`sim.cli.score`). ``creatorsim run SCENARIO --seed S`` runs
+the agent-based model and writes its tables, figures and report; ``creatorsim explain
+SCENARIO`` lists every parameter with its value, default, unit and provenance
+(:mod:`sim.cli.run`). ``creatorsim scenarios`` lists the shipped scenarios
+(:mod:`sim.cli.scenarios`); a SCENARIO argument is a path or a shipped scenario's name.
+``creatorsim compare``, ``sweep`` and ``sensitivity`` run experiments
+(:mod:`sim.cli.experiments`); ``creatorsim validate musiclab DATA.json`` replays MusicLab
+(registered by :mod:`sim.validation`). Shared argument types are in :mod:`sim.cli.args`.
+
+Bad arguments and bad data end with a one-line message naming the problem and exit status 2
+(usage) or 1 (data, scenario or a missing optional extra), never a traceback.
+
+Layout (no import cycle): :mod:`sim.cli.main` builds the parser from the command modules and
+dispatches; the command modules import :mod:`sim.cli.args` and the library, never
+:mod:`sim.cli.main`; the library never imports :mod:`sim.cli` except :mod:`sim.cli.args`.
+"""
+
+from __future__ import annotations
+
+from .main import build_parser, main
+
+__all__ = ["build_parser", "main"]

@@ -1,0 +1,53 @@
+"""``creatorsim scenarios``: the scenarios that ship with creatorsim, with their descriptions.
+
+Any of the names it prints can be given where a command takes a SCENARIO (``creatorsim run
+reported_2022 --seed 1``); the files themselves are in the printed folder (``sim.data``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import textwrap
+
+from ..data import scenarios_dir, shipped_scenarios
+
+__all__ = ["add_parsers", "list_scenarios"]
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """Add the ``scenarios`` subcommand."""
+    s = sub.add_parser(
+        "scenarios",
+        help="list the shipped scenarios (usable by name) with their descriptions",
+        description="List the scenarios that ship with creatorsim: the name to give where a "
+        "command takes SCENARIO, and the scenario's description. Also lists the shipped sweep "
+        "files (for creatorsim sweep).",
+    )
+    s.add_argument("--paths", action="store_true", help="print only the file of each scenario")
+    s.set_defaults(handler=list_scenarios)
+
+
+def list_scenarios(args: argparse.Namespace) -> int:
+    """Run ``creatorsim scenarios``; returns the exit status."""
+    from ..scenario import Scenario
+
+    shipped = shipped_scenarios()
+    if args.paths:
+        for path in shipped.values():
+            print(path)
+        return 0
+    folder = scenarios_dir()
+    print(f"creatorsim: {len(shipped)} shipped scenarios (in {folder}):")
+    width = max(len(n) for n in shipped)
+    for name, path in shipped.items():
+        description = " ".join(Scenario.from_toml(path).description.split())
+        lines = textwrap.wrap(description, 96 - width) or [""]
+        print(f"  {name:<{width}}  {lines[0]}")
+        for more in lines[1:]:
+            print(f"  {'':<{width}}  {more}")
+    sweeps = sorted((folder / "sweeps").glob("*.toml"))
+    if sweeps:
+        print("\nsweep files (creatorsim sweep FILE):")
+        for path in sweeps:
+            print(f"  {path}")
+    return 0
