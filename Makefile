@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # Measured on a 2-core machine: 25 s in all when idle, 44 s with other work running.
 DEMO_SIZE := --creators 50000 --days 365
 
-.PHONY: demo score-demo test test-313 test-matrix lint bench clean install calibrate validate
+.PHONY: demo score-demo test test-313 test-matrix docs-check lint bench clean install calibrate validate
 
 # Every extra, so that the whole suite runs (experiments, notebooks, app, test).
 EXTRAS := test,experiments,notebooks,app
@@ -29,7 +29,7 @@ score-demo: $(STAMP)
 	$(BIN)/creatorsim score examples/creators_month --scenario reported_2022 --day 29 --window week --top 5
 
 test: $(STAMP)
-	$(BIN)/ruff check scoring sim tests benchmarks
+	$(BIN)/ruff check scoring sim tests benchmarks docs notebooks noxfile.py setup.py
 	$(BIN)/python -m pytest -q
 
 # The matrix: `make test` (Python 3.11, Mesa 3.3), then the suite on Python 3.13, where pip
@@ -42,12 +42,18 @@ test-313: $(STAMP)
 	CREATORSIM_PY313="$(if $(PY313),$(PY313)/bin/python3,)" $(BIN)/nox -s tests-3.13
 
 # Fit the feed's position bias and social proof on MusicLab experiment 2 and print the fit
-# (docs/validation.md); about 20 s. `make validate` replays experiment 2 with the defaults.
+# (docs/validation.md); about 30 s on an idle 2-core machine, a minute when it is shared. `make validate` replays experiment 2 with the defaults.
 calibrate: $(STAMP)
 	$(BIN)/creatorsim validate musiclab examples/validation/musiclab_exp2.json --calibrate
 
 validate: $(STAMP)
 	$(BIN)/creatorsim validate musiclab examples/validation/musiclab_exp2.json --display sorted --worlds 8 --seed 0
+
+# Every number the README and docs quote from a model run is a generated block (docs/doc_numbers.py);
+# this re-runs their commands and fails if a quoted number differs. `make test` checks the cheap
+# blocks; this checks them all (a few minutes on 2 cores).
+docs-check: $(STAMP)
+	$(BIN)/python docs/doc_numbers.py --check --workers 2
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_scoring.py --category-order sorted --malloc-tuned

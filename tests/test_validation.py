@@ -328,7 +328,7 @@ def test_cli_bad_integers_and_exponents_are_named():
     p = _cli(str(DATA), "--worlds", "1")
     assert p.returncode == 2 and "1 is not allowed: use an integer >= 2" in p.stderr
     p = _cli(str(DATA), "--seed", "x")
-    assert p.returncode == 2 and "'x' is not a seed (an integer)" in p.stderr
+    assert p.returncode == 2 and "'x' is not a seed (an integer >= 0)" in p.stderr
     p = _cli(str(DATA), "--social-proof", "7")
     assert p.returncode == 1 and "social_proof = 7: a value in [0, 3]" in p.stderr
 

@@ -20,6 +20,24 @@ dispatches; the command modules import :mod:`sim.cli.args` and the library, neve
 
 from __future__ import annotations
 
-from .main import build_parser, main
+from collections.abc import Sequence
+from typing import Any
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``creatorsim`` console script (see :func:`sim.cli.main.main`)."""
+    from .main import main as _main
+
+    return _main(argv)
+
+
+def __getattr__(name: str) -> Any:
+    # Loaded on first use: importing ``sim.cli.args`` (as ``sim.validation`` does) must not
+    # load every command module.
+    if name == "build_parser":
+        from .main import build_parser
+
+        return build_parser
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = ["build_parser", "main"]

@@ -14,6 +14,9 @@ API
     ``use an integer >= low`` after a value below ``low``.
 ``float_in(lo, hi, what="a number", *, lo_open=False, hi_open=False)``
     A finite number in ``[lo, hi]`` (either end open on request; ``None`` for no bound).
+``number(text)``
+    An integer or a decimal number, unbounded (the caller checks ranges, e.g. through
+    ``scoring.params.build``, which knows which settings are integers).
 ``safe_name(name, default="run")``
     A file-name-safe form of a scenario or sweep name (letters, digits, ``.``, ``_``, ``-``).
 """
@@ -25,7 +28,7 @@ import math
 import re
 from collections.abc import Callable
 
-__all__ = ["float_in", "int_at_least", "safe_name"]
+__all__ = ["float_in", "int_at_least", "number", "safe_name"]
 
 
 def int_at_least(
@@ -48,6 +51,18 @@ def int_at_least(
 
     parse.__name__ = f"int_at_least_{low}"  # argparse names the type in some messages
     return parse
+
+
+def number(text: str) -> int | float:
+    """An argparse ``type=`` accepting an integer or a decimal number (no range check)."""
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
 
 
 def float_in(

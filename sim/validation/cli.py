@@ -11,13 +11,13 @@ chosen mode by :func:`_check_modes` (exit status 1 with a one-line message).
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 from typing import Any
 
 from scoring.params import ConfigError, Problem, build
 
+from ..cli.args import int_at_least, number
 from ..io import write_text
 from .calibration import calibrate
 from .data import load_musiclab
@@ -36,34 +36,6 @@ _OVERRIDES = {
     "listens": "L",
     "download_prob_mean": "P",
 }
-
-
-# -- argument checkers (private; the lead may move them to the shared CLI parser module) ------
-def _at_least(low: int, what: str) -> Any:
-    """An argparse ``type``: an integer >= ``low``; the message names ``what`` was expected."""
-
-    def parse(text: str) -> int:
-        try:
-            v = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not {what} (an integer)") from None
-        if v < low:
-            raise argparse.ArgumentTypeError(f"{v} is not allowed: use an integer >= {low}")
-        return v
-
-    return parse
-
-
-def _number(text: str) -> int | float:
-    """An argparse ``type``: an integer or a decimal number (ranges are checked by ``build``)."""
-    try:
-        return int(text)
-    except ValueError:
-        pass
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
 
 
 def _check_modes(args: Any) -> None:
@@ -106,14 +78,14 @@ def add_subparser(sub: Any) -> None:
     )
     m.add_argument("data", metavar="DATA.json", help="experiment data (see docs/validation.md)")
     m.add_argument("--display", choices=DISPLAYS, help="default: sorted")
-    m.add_argument("--worlds", type=_at_least(2, "a number of worlds"), metavar="W",
+    m.add_argument("--worlds", type=int_at_least(2, "a number of worlds"), metavar="W",
                    help="worlds to simulate (default 8)")
-    m.add_argument("--seed", type=_at_least(0, "a seed"), metavar="S",
+    m.add_argument("--seed", type=int_at_least(0, "a seed"), metavar="S",
                    help="random seed (default 0); one seed fixes every world")
-    m.add_argument("--seeds", type=_at_least(1, "a number of seeds"), metavar="N",
+    m.add_argument("--seeds", type=int_at_least(1, "a number of seeds"), metavar="N",
                    help="with --markdown: replay seeds S to S+N-1 and average (default 8)")
     for name, meta in _OVERRIDES.items():
-        m.add_argument(f"--{name.replace('_', '-')}", type=_number, metavar=meta,
+        m.add_argument(f"--{name.replace('_', '-')}", type=number, metavar=meta,
                        help=f"override MusicLabParams.{name} (its declared range applies)")
     m.add_argument("--calibrate", action="store_true",
                    help="calibrate instead of replaying (under a minute on two cores)")
