@@ -7,7 +7,6 @@ import pytest
 
 from scoring.ranking import CategoryGroups, rank_lists
 from sim import stages
-from sim.model import _rank_within
 from sim.outcomes import gini, group_share, jaccard, top_share
 from sim.population import Creators, Merchants
 from sim.scenario import AttentionParams, CreatorParams, MerchantParams
@@ -38,7 +37,7 @@ def test_top_share_group_share_and_jaccard():
 
 
 def test_rank_within_groups():
-    assert _rank_within(np.array([3, 1, 3, 3, 1])).tolist() == [0, 0, 1, 2, 1]
+    assert stages.rank_within(np.array([3, 1, 3, 3, 1])).tolist() == [0, 0, 1, 2, 1]
 
 
 # -- list standing and merchants -----------------------------------------------------------
