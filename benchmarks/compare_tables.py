@@ -1,6 +1,7 @@
 """Bit-for-bit comparison of the model's tables between two source trees.
 
-Runs every shipped scenario (``scenarios/*.toml``) with each seed in both trees, each tree in its
+Runs every shipped scenario (``scenarios/*.toml``), and the :data:`VARIANTS` of the 2022
+scenario, with each seed in both trees, each tree in its
 own subprocess (its own ``sys.path``), and compares the daily, creators and lists tables column
 by column: same columns in the same order, same dtypes, ``np.array_equal`` with NaN equal to
 NaN. A refactoring that must not change a single number passes with "identical" on every line::
@@ -24,6 +25,16 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLES = ("daily", "creators", "snapshots")
+#: Variants of the reported 2022 scenario that reach code the shipped scenarios do not.
+VARIANTS = {
+    "imitation": {"adaptation.rule": "imitation", "adaptation.noise": 0.05},
+    "no_turnover": {
+        "turnover.exit_base": 0.0,
+        "turnover.exit_burnout": 0.0,
+        "turnover.exit_unpaid": 0.0,
+        "turnover.entry_rate": 0.0,
+    },
+}
 
 
 def dump(out: Path, scenarios: list[str], seeds: list[int], creators: int, days: int) -> None:
@@ -31,12 +42,14 @@ def dump(out: Path, scenarios: list[str], seeds: list[int], creators: int, days:
     from sim.run import run_scenario
     from sim.scenario import Scenario
 
+    runs = {Path(path).stem: Scenario.from_toml(path) for path in scenarios}
+    base = Scenario.from_toml(ROOT / "scenarios" / "reported_2022.toml")
+    runs.update({name: base.with_values(v) for name, v in VARIANTS.items()})
     tables = {}
-    for path in scenarios:
-        sc = Scenario.from_toml(path)
+    for name, sc in runs.items():
         for seed in seeds:
             r = run_scenario(sc, seed=seed, days=days, creators=creators)
-            tables[(Path(path).stem, seed)] = {t: getattr(r, t) for t in TABLES}
+            tables[(name, seed)] = {t: getattr(r, t) for t in TABLES}
     out.write_bytes(pickle.dumps(tables))
 
 

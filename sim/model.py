@@ -66,6 +66,19 @@ def _readonly(a: np.ndarray) -> np.ndarray:
     return v
 
 
+def _frozen(x: Any) -> Any:
+    """A read-only view of engine results: arrays read-only, dicts immutable, dataclasses copied."""
+    if isinstance(x, np.ndarray):
+        return _readonly(x)
+    if isinstance(x, dict):
+        return MappingProxyType({k: _frozen(v) for k, v in x.items()})
+    if dataclasses.is_dataclass(x) and not isinstance(x, type):
+        return dataclasses.replace(
+            x, **{f.name: _frozen(getattr(x, f.name)) for f in dataclasses.fields(x) if f.init}
+        )
+    return x
+
+
 def _latest(column: str, model: CreatorMarket) -> float:
     """A model reporter: the last day's value of a daily outcome (NaN before or if absent)."""
     return model.recorder.latest.get(column, np.nan)
@@ -197,7 +210,7 @@ class CreatorMarket(mesa.Model):
     @property
     def lists(self) -> MappingProxyType[str, RankedList]:
         """Today's ranked lists of the list window, by name (empty before the first day)."""
-        return MappingProxyType(self.market.lists)
+        return _frozen(self.market.lists)
 
     @property
     def positions(self) -> MappingProxyType[str, np.ndarray]:
@@ -206,8 +219,8 @@ class CreatorMarket(mesa.Model):
 
     @property
     def scores(self) -> WindowScores | None:
-        """Today's scoring of the list window (indices, list scores, exclusions)."""
-        return self.market.scores
+        """Today's scoring of the list window (indices, list scores, exclusions), read-only."""
+        return _frozen(self.market.scores)
 
     @property
     def samples(self) -> dict[str, np.ndarray]:

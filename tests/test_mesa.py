@@ -132,6 +132,10 @@ def test_views_are_read_only_and_follow_the_state():
         m.merchants.sample_tokens[0] = 0.0
     with pytest.raises(TypeError):
         m.lists["gmv"] = None
+    with pytest.raises(ValueError):
+        m.scores.exclusion[0] = 0
+    with pytest.raises(ValueError):
+        m.lists["gmv"].creators[0] = 0
     pos = m.positions[next(iter(m.positions))]
     with pytest.raises(ValueError):
         pos[0] = 1
