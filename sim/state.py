@@ -27,7 +27,7 @@ __all__ = ["PERIOD_SUMS", "Market", "Offers", "Today", "Work"]
 PERIOD_SUMS = ("gmv", "views", "standing", "hours", "pieces", "stress", "days", "missed")
 
 
-@dataclass
+@dataclass(slots=True)
 class Market:
     """Everything the day changes and the next day reads, (n,) creators / (m,) merchants.
 
@@ -58,7 +58,7 @@ class Market:
     positions: dict[str, np.ndarray] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Work:
     """What creators produce today, (n,) arrays (stage 2, M7.4, M15)."""
 
@@ -70,7 +70,7 @@ class Work:
     hours: np.ndarray
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Offers:
     """Stage 1's contacts: who contacted whom, and what the creators said (M3, M8, M9)."""
 
@@ -83,7 +83,7 @@ class Offers:
     request_creator: np.ndarray | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Today:
     """What happened today, filled in stage by stage (``None``: not yet).
 
