@@ -15,7 +15,7 @@ from .scenario import ModelParams
 __all__ = ["Creators", "Merchants", "init_creators", "init_merchants", "newcomers"]
 
 
-@dataclass
+@dataclass(slots=True)
 class Creators:
     """The creator population (n,) arrays. Mutable state is updated by the stages each day."""
 
@@ -49,7 +49,7 @@ class Creators:
         return self.orientation == 0.0
 
 
-@dataclass
+@dataclass(slots=True)
 class Merchants:
     """The merchant population (m,) arrays."""
 

@@ -7,7 +7,6 @@ import pytest
 
 from scoring.ranking import CategoryGroups, rank_lists
 from sim import stages
-from sim.model import _rank_within
 from sim.outcomes import gini, group_share, jaccard, top_share
 from sim.population import Creators, Merchants
 from sim.scenario import AttentionParams, CreatorParams, MerchantParams
@@ -37,8 +36,34 @@ def test_top_share_group_share_and_jaccard():
     assert jaccard(np.array([], int), np.array([], int)) == 1.0
 
 
+def test_gini_and_top_share_batched_along_an_axis():
+    from sim.outcomes import concentration
+
+    x = rng(1).lognormal(0.0, 1.5, (4, 3, 200)) * (rng(2).random((4, 3, 200)) < 0.7)
+    x[0, 0] = 0.0  # an all-zero slice
+    g = gini(x)  # along the last axis
+    t = top_share(x, 0.1)
+    t5 = top_share(x, k=5)
+    assert g.shape == t.shape == t5.shape == (4, 3)
+    for i in range(4):
+        for j in range(3):
+            row = x[i, j]
+            assert g[i, j] == pytest.approx(gini(row), rel=1e-12, abs=1e-15)
+            assert t[i, j] == pytest.approx(top_share(row, 0.1), rel=1e-12, abs=1e-15)
+            assert t5[i, j] == pytest.approx(np.sort(row)[-5:].sum() / max(row.sum(), 1e-300))
+    assert g[0, 0] == 0.0 and t[0, 0] == 0.0
+    # 1-D input: a float, exactly the one-sort concentration the daily tables use
+    row = x[1, 2]
+    assert isinstance(gini(row), float) and gini(row) == concentration(row)[0]
+    assert top_share(row, 0.1) == concentration(row, (0.1,))[1]
+    # another axis: the same values as the last axis of the moved array
+    np.testing.assert_array_equal(gini(np.moveaxis(x, -1, 0), axis=0), g)
+    with pytest.raises(ValueError, match="exactly one"):
+        top_share(row, 0.1, k=5)
+
+
 def test_rank_within_groups():
-    assert _rank_within(np.array([3, 1, 3, 3, 1])).tolist() == [0, 0, 1, 2, 1]
+    assert stages.rank_within(np.array([3, 1, 3, 3, 1])).tolist() == [0, 0, 1, 2, 1]
 
 
 # -- list standing and merchants -----------------------------------------------------------

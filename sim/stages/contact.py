@@ -1,0 +1,228 @@
+"""Stage 1 (M3, M8, M9, O4): merchants reach out, creators answer, samples ship.
+
+Three steps of the day, each over its own random stream: merchants pick creators from the
+lists or by search (``merchants`` stream), creators answer the messages, accept offers and
+request samples (``creators`` stream), and merchants ship what their sample budgets allow
+(``merchants`` stream).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import replace as dataclasses_replace
+
+import numpy as np
+
+from scoring.ranking import RankedList
+
+from ..population import Merchants
+from ..scenario import CreatorParams, MerchantParams, ModelParams
+from ..state import Market, Offers, Today
+from .common import in_sorted, rank_within
+
+__all__ = [
+    "Contacts",
+    "accept_offers",
+    "answer_messages",
+    "merchant_contacts",
+    "reach_out",
+    "reply",
+    "sample_requests",
+    "ship",
+]
+
+
+@dataclass(frozen=True)
+class Contacts:
+    """Merchant-creator contacts of one day (one message and one sample offer each)."""
+
+    merchant: np.ndarray  # int64
+    creator: np.ndarray  # int64
+    from_list: np.ndarray  # bool: found on a list (else by search)
+
+
+def merchant_contacts(
+    merchants: Merchants,
+    category_starts: np.ndarray,
+    lists: dict[str, RankedList],
+    blocked: np.ndarray,
+    n_creators: int,
+    *,
+    params: MerchantParams,
+    rng: np.random.Generator,
+) -> Contacts:
+    """Stage 1 (M3, M8, O4): merchants pick creators to message and offer a sample.
+
+    Each merchant makes Poisson(``contacts_per_day``) contacts, capped by its sample budget.
+    A contact comes from a list in ``lists_used`` (position drawn with weight
+    ``p ** -position_bias`` among the first ``positions_viewed`` of the merchant's category)
+    or, with probability ``search_share`` or when the list is empty, from a uniform search of
+    the category. Pairs in ``blocked`` (merchant * n + creator, sorted; creators who missed
+    earlier samples, O4) and repeats within the day are dropped.
+    """
+    k = rng.poisson(params.contacts_per_day, merchants.m)
+    k = np.minimum(k, np.floor(merchants.sample_tokens).astype(np.int64))
+    merchant = np.repeat(np.arange(merchants.m), k)
+    c = merchants.category[merchant]
+    total = merchant.size
+    size = (category_starts[c + 1] - category_starts[c]).astype(np.float64)
+    creator = category_starts[c] + np.floor(rng.random(total) * size).astype(np.int64)
+    from_list = rng.random(total) >= params.search_share
+    which = rng.integers(0, len(params.lists_used), total)
+    u = rng.random(total)
+    depth = params.positions_viewed
+    cum = np.cumsum(np.arange(1, depth + 1, dtype=np.float64) ** -params.position_bias)
+    for j, name in enumerate(params.lists_used):
+        rl = lists.get(name)
+        pick = from_list & (which == j)
+        if rl is None or rl.creators.size == 0:
+            from_list &= ~pick
+            continue
+        lens = np.minimum(np.diff(rl.offsets)[c[pick]], depth)
+        has = lens > 0
+        idx = np.flatnonzero(pick)
+        # inverse CDF of the position weights truncated to the list's length
+        pos = np.searchsorted(cum, u[idx] * cum[np.maximum(lens, 1) - 1], side="right")
+        pos = np.minimum(pos, np.maximum(lens - 1, 0))
+        chosen = rl.creators[np.minimum(rl.offsets[c[idx]] + pos, rl.creators.size - 1)]
+        creator[idx[has]] = chosen[has]
+        from_list[idx[~has]] = False
+    keys = merchant * n_creators + creator
+    keys, first = np.unique(keys, return_index=True)
+    keep = first[~in_sorted(keys, blocked)]
+    keep.sort()
+    ok = size[keep] > 0
+    keep = keep[ok]
+    return Contacts(merchant[keep], creator[keep], from_list[keep])
+
+
+def sample_requests(
+    orientation: np.ndarray,
+    category: np.ndarray,
+    merchant_starts: np.ndarray,
+    *,
+    params: CreatorParams,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Stage 1 (M8): creators ask merchants of their category for samples.
+
+    A creator requests at rate ``sample_request_rate * orientation`` a day (entertainers
+    never); the merchant is uniform within the category. Returns (merchant, creator).
+    """
+    asks = rng.random(orientation.size) < params.sample_request_rate * orientation
+    creator = np.flatnonzero(asks)
+    c = category[creator]
+    lo, hi = merchant_starts[c], merchant_starts[c + 1]
+    merchant = lo + np.floor(rng.random(creator.size) * (hi - lo)).astype(np.int64)
+    return merchant, creator
+
+
+def answer_messages(
+    orientation: np.ndarray,
+    workload: np.ndarray,
+    sent_hour: np.ndarray,
+    *,
+    params: CreatorParams,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Stage 2 (M9): when each message is answered (hours since day 0), NaN = never.
+
+    The delay is lognormal with median ``reply_hours_median * exp(elasticity * overload)``,
+    where overload is yesterday's work above capacity (M15: busier creators answer later).
+    A message goes unanswered with probability ``reply_never_prob``, raised for creators who
+    do not sell (an entertainer ignores half of the offers it gets).
+    """
+    overload = np.maximum(workload - 1.0, 0.0)
+    median = params.reply_hours_median * np.exp(params.reply_workload_elasticity * overload)
+    delay = median * rng.lognormal(0.0, 1.0, sent_hour.size)
+    p_never = params.reply_never_prob + (1 - params.reply_never_prob) * 0.5 * (1 - orientation)
+    never = rng.random(sent_hour.size) < p_never
+    return np.where(never, np.nan, sent_hour + delay)
+
+
+def accept_offers(
+    orientation: np.ndarray, *, params: CreatorParams, rng: np.random.Generator
+) -> np.ndarray:
+    """Stage 2 (M8, M12): accept a sample with probability ``sample_accept_prob * orientation``.
+
+    Pure entertainers (orientation 0) always decline.
+    """
+    return rng.random(orientation.size) < params.sample_accept_prob * orientation
+
+
+def reach_out(
+    market: Market, today: Today, *, params: ModelParams, rng: np.random.Generator
+) -> Today:
+    """Stage 1a (M3, M8, O4): merchants' budgets refill and they contact creators.
+
+    Sample tokens refill by ``samples_per_week / 7`` a day up to two weeks' worth; contacts
+    come from :func:`merchant_contacts`, minus creators who left; each message is sent at a
+    uniform hour between 8 and 20. Returns ``today.offers`` (contacts and send hours).
+    """
+    p, m, c = params.merchants, market.merchants, market.creators
+    m.sample_tokens = np.minimum(
+        m.sample_tokens + p.samples_per_week / 7.0, 2.0 * p.samples_per_week
+    )
+    contacts = merchant_contacts(
+        m, market.category_starts, market.lists, market.ledger.blocked, c.n, params=p, rng=rng
+    )
+    here = c.active[contacts.creator]  # creators who left are not contacted
+    sent = today.day * 24.0 + rng.uniform(8.0, 20.0, int(here.sum()))
+    offers = Offers(contacts.merchant[here], contacts.creator[here], contacts.from_list[here], sent)
+    return today.add(offers=offers)
+
+
+def reply(market: Market, today: Today, *, params: ModelParams, rng: np.random.Generator) -> Today:
+    """Stage 1b (M8, M9, O4): creators answer messages, accept offers, request samples.
+
+    Replies go to the engine's message book (:func:`answer_messages`); offers are accepted
+    with :func:`accept_offers` (orientation x adapted uptake); active creators request samples
+    (:func:`sample_requests`), except from merchants that blocked them (O4).
+    """
+    p, c, o = params.creators, market.creators, today.offers
+    replied = answer_messages(
+        c.orientation[o.creator], c.workload[o.creator], o.sent_hour, params=p, rng=rng
+    )
+    market.scoring.messages.add_messages(o.creator, o.sent_hour, replied)
+    accepted = accept_offers(c.orientation[o.creator] * c.uptake[o.creator], params=p, rng=rng)
+    req_m, req_c = sample_requests(
+        c.orientation * c.active, c.category, market.merchant_starts, params=p, rng=rng
+    )
+    ok = ~in_sorted(req_m * c.n + req_c, market.ledger.blocked)
+    offers = dataclasses_replace(
+        o, accepted=accepted, request_merchant=req_m[ok], request_creator=req_c[ok]
+    )
+    return today.add(offers=offers)
+
+
+def ship(market: Market, today: Today, *, params: ModelParams, rng: np.random.Generator) -> Today:
+    """Stage 1c (M8, M10): merchants ship accepted offers, then granted requests.
+
+    Accepted offers ship first; requests are granted in order while the merchant's whole
+    tokens last. Delivery takes Poisson(``shipping_days_mean``) days; a creator forgets a
+    sample with probability ``forget_prob``. Shipments go to the engine's sample book and the
+    merchants' ledger (same rows); budgets, counts and sample costs are charged.
+    """
+    p, m, o, day = params.merchants, market.merchants, today.offers, today.day
+    req_m, req_c = o.request_merchant, o.request_creator
+    offer_m, offer_c = o.merchant[o.accepted], o.creator[o.accepted]
+    left = np.floor(m.sample_tokens).astype(np.int64) - np.bincount(offer_m, minlength=m.m)
+    grant = rank_within(req_m) < left[req_m]
+    ship_m = np.r_[offer_m, req_m[grant]]
+    ship_c = np.r_[offer_c, req_c[grant]]
+    delivered = day + rng.poisson(p.shipping_days_mean, ship_c.size)
+    market.scoring.samples.add_samples(ship_c, np.full(ship_c.size, day), delivered)
+    forget = rng.random(ship_c.size) < params.creators.forget_prob
+    market.ledger.ship(ship_m, day, forget)
+    sent_per = np.bincount(ship_m, minlength=m.m)
+    m.sample_tokens -= sent_per
+    m.samples_sent += sent_per
+    m.sample_cost += sent_per * m.price * p.sample_cost_share
+    return today.add(
+        {
+            "contacts": o.creator.size,
+            "contacts_from_list": int(o.from_list.sum()),
+            "samples_shipped": ship_c.size,
+            "sample_requests": int(grant.sum()),
+        }
+    )

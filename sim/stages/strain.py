@@ -1,0 +1,112 @@
+"""Stage 5 (M10, O2, M15): overload and deadlines build stress; burnout; the lists' pull."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import incentive as _incentive
+from ..scenario import BurnoutParams, ModelParams
+from ..state import Market, Today
+from .work import holding
+
+__all__ = ["Strain", "build_up", "deadline_pressure", "measure_incentive", "update_stress"]
+
+
+def deadline_pressure(
+    creator: np.ndarray, days_left: np.ndarray, n: int, *, params: BurnoutParams
+) -> np.ndarray:
+    """Stage 5 (M10, O2, M15): deadline pressure per creator, (n,).
+
+    Sums ``1 / max(days_left, 1)`` over the creator's pending, delivered samples due within
+    ``reminder_days`` (O2 reminds creators 3 and 1 days before the deadline).
+    """
+    near = (days_left >= 0) & (days_left <= params.reminder_days)
+    w = 1.0 / np.maximum(days_left[near], 1)
+    return np.bincount(creator[near], weights=w, minlength=n)
+
+
+@dataclass(frozen=True)
+class Strain:
+    """Stress state after a day, (n,) arrays."""
+
+    stress: np.ndarray
+    high_days: np.ndarray  # days in a row at or above the threshold
+    burnt_days_left: np.ndarray  # > 0 while burnt out
+    burnt_today: np.ndarray  # bool: a burnout began today
+
+
+def update_stress(
+    stress: np.ndarray,
+    high_days: np.ndarray,
+    burnt_days_left: np.ndarray,
+    load: np.ndarray,
+    pressure: np.ndarray,
+    *,
+    params: BurnoutParams,
+) -> Strain:
+    """Stage 5 (M15): stress builds with overload and deadlines, rest lowers it.
+
+    ``stress' = max(0, stress + overload_gain (load - 1)+ + deadline_gain pressure -
+    recovery (1 - load)+)``, and 0 after a rest day (load 0). A creator not already burnt out
+    whose stress has been at or above ``threshold`` for ``burnout_days`` days in a row burns out
+    that day: ``burnt_days_left`` becomes ``recovery_days`` and stress restarts at 0. Under a
+    constant load L > 1 with no deadlines, stress first reaches the threshold on day
+    k = ceil(threshold / (overload_gain (L - 1))) and the burnout comes on day
+    k + burnout_days - 1 (days counted from 1).
+    """
+    over = np.maximum(load - 1.0, 0.0)
+    slack = np.maximum(1.0 - load, 0.0)
+    s = stress + params.overload_gain * over + params.deadline_gain * pressure
+    s -= params.recovery * slack
+    s = np.where(load <= 0.0, 0.0, np.maximum(s, 0.0))
+    burning = burnt_days_left > 0
+    left = np.maximum(burnt_days_left - 1, 0)
+    high = (s >= params.threshold) & ~burning
+    days = np.where(high, high_days + 1, 0)
+    burnt_today = days >= params.burnout_days
+    left = np.where(burnt_today, params.recovery_days, left)
+    s = np.where(burnt_today, 0.0, s)
+    days = np.where(burnt_today, 0, days)
+    return Strain(s, days, left, burnt_today)
+
+
+def build_up(market: Market, today: Today, *, params: ModelParams) -> Today:
+    """Stage 5 (M10, O2, M15): deadline pressure and workload update stress; burnouts.
+
+    Pressure comes from the samples creators hold that are due within ``reminder_days``
+    (:func:`deadline_pressure`, statuses as of today's scoring); :func:`update_stress` moves
+    stress, and burnouts are counted (for active creators) with the day of each creator's
+    first. Adds the tally ``burnouts_today``.
+    """
+    c, b, st, day = market.creators, params.burnout, today.status, today.day
+    idx = np.flatnonzero(holding(market, st.status, day))
+    pressure = deadline_pressure(
+        market.scoring.samples.creator[idx], st.deadline_day[idx] - day, c.n, params=b
+    )
+    strain = update_stress(c.stress, c.high_days, c.burnt_days_left, c.workload, pressure, params=b)
+    c.stress, c.high_days, c.burnt_days_left = (
+        strain.stress,
+        strain.high_days,
+        strain.burnt_days_left,
+    )
+    c.burnouts += strain.burnt_today & c.active
+    first = strain.burnt_today & (c.first_burnout_day < 0)
+    c.first_burnout_day[first] = day
+    return today.add({"burnouts_today": int(strain.burnt_today.sum())})
+
+
+def measure_incentive(market: Market, today: Today, *, params: ModelParams) -> Today:
+    """Stage 5, weekly (M15): the lists' pull on effort (:mod:`sim.incentive`).
+
+    On the last day of every week (:data:`sim.incentive.INCENTIVE_EVERY` days) adds the
+    ``incentive_*`` tallies and ``today.list_gain`` (which stage 6 reuses); other days pass.
+    """
+    every = _incentive.INCENTIVE_EVERY
+    if today.day % every != every - 1:
+        return today
+    c = market.creators
+    gain = _incentive.list_gain(c, market.scoring, params=params)
+    tallies = _incentive.burnout_incentive(c, market.period, gain, params=params)
+    return today.add(tallies, list_gain=gain)
