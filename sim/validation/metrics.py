@@ -6,15 +6,16 @@
 * :func:`unpredictability`: Salganik et al.'s U, how differently the same song fares in
   different worlds.
 
-``gini`` and ``top_share`` have the batched signatures of :mod:`sim.outcomes` (``gini(x,
-axis=-1)``, ``top_share(x, share, axis=-1)``) and its definitions (the sorted-rank Gini; the
-largest ``ceil(share x n)`` units, at least one), so the two modules can share one
-implementation. A world (or a parameter point, or a seed) is any leading axis.
+``gini`` and ``top_share`` are :mod:`sim.outcomes`' (one implementation for the model and the
+replay; batched along the last axis). A world (or a parameter point, or a seed) is any leading
+axis.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from ..outcomes import gini, top_share
 
 __all__ = ["TOP_SONGS", "gini", "top5_share", "top_share", "unpredictability"]
 
@@ -22,42 +23,14 @@ __all__ = ["TOP_SONGS", "gini", "top5_share", "top_share", "unpredictability"]
 TOP_SONGS = 5
 
 
-def gini(x: np.ndarray, axis: int = -1) -> np.ndarray:
-    """Gini of non-negative amounts along ``axis``: sum|m_i - m_j| / (2 S sum m).
-
-    The sorted-rank form G = sum_i (2i - n - 1) x_(i) / (n sum x), the definition MusicLab
-    used for download shares and :func:`sim.outcomes.gini` uses for views; 0 for a world
-    without downloads. Returns the batch shape (``x``'s shape without ``axis``).
-    """
-    x = np.sort(np.moveaxis(np.asarray(x, dtype=np.float64), axis, -1), axis=-1)
-    n = x.shape[-1]
-    total = x.sum(axis=-1)
-    i = np.arange(1, n + 1, dtype=np.float64)
-    num = (x * (2 * i - n - 1)).sum(axis=-1)
-    return np.divide(num, n * total, out=np.zeros_like(total), where=total > 0)
-
-
-def top_share(x: np.ndarray, share: float, axis: int = -1) -> np.ndarray:
-    """Share of the total held by the top ``share`` of units along ``axis``.
-
-    The top units are the ``max(1, ceil(share x n))`` largest of the ``n`` along ``axis``
-    (as in :func:`sim.outcomes.top_share`); 0 where the total is 0. Returns the batch shape.
-    """
-    x = np.moveaxis(np.asarray(x, dtype=np.float64), axis, -1)
-    k = max(1, int(np.ceil(share * x.shape[-1])))
-    total = x.sum(axis=-1)
-    top = -np.sort(-x, axis=-1)[..., :k].sum(axis=-1)
-    return np.divide(top, total, out=np.zeros_like(total), where=total > 0)
-
-
 def top5_share(counts: np.ndarray) -> np.ndarray:
     """MusicLab's top-5 share: the downloads of the 5 most downloaded songs over all.
 
-    ``counts`` is (..., songs). The share passed to :func:`top_share` is half a song short of
-    5/songs, so that ``ceil`` gives 5 whatever the rounding of ``5 / songs x songs``.
+    ``counts`` is (..., songs); an exact count of songs (``k``), not a share, so no rounding
+    of ``5 / songs x songs`` can select a sixth.
     """
     songs = np.shape(counts)[-1]
-    return top_share(counts, (TOP_SONGS - 0.5) / songs)
+    return top_share(counts, k=min(TOP_SONGS, songs))
 
 
 def _shares_of(counts: np.ndarray) -> np.ndarray:
