@@ -39,5 +39,8 @@ def _suite(session: nox.Session) -> None:
         "-c",
         "import sys, mesa; print('Python', sys.version.split()[0], '- Mesa', mesa.__version__)",
     )
-    session.run("ruff", "check", "scoring", "sim", "tests", "benchmarks")
+    session.run(
+        "ruff", "check", "scoring", "sim", "tests", "benchmarks", "docs", "notebooks", "noxfile.py",
+        "setup.py",
+    )
     session.run("python", "-m", "pytest", "-q", *session.posargs)
