@@ -11,8 +11,9 @@ Conventions shared by every statistic (they follow docs/calibration.md, section 
 - The *window* is the reported days: the ``day`` column of the daily table, ``n`` days long,
   first day ``d0``. The model simulates its burn-in before ``d0`` and does not report it.
 - A creator is *active at the end* when ``left_day`` is -1 or NaN (it never left); it is
-  *present at the start* when ``joined_day <= d0``; it is *present the whole window* when both
-  hold. The creators table holds every creator ever present, leavers too (issue 11, point 4).
+  *present at the start* when ``joined_day <= d0`` and it did not leave before ``d0``; it is
+  *present the whole window* when both hold. The creators table holds every creator ever
+  present, leavers too (issue 11, point 4).
 - ``followers`` is the audience at the end (or when the creator left), ``followers_start`` at
   ``d0`` (or when the creator joined, for later entrants).
 - ``income`` is the observed payoff over the window in US dollars (commission + paid offers);
@@ -129,7 +130,9 @@ class _Tables:
         return np.isnan(left) | (left < 0)
 
     def present_at_start(self) -> np.ndarray:
-        return self.c("joined_day").astype(float) <= self.window[0]
+        left = self.c("left_day").astype(float)
+        left_before = ~np.isnan(left) & (left >= 0) & (left < self.window[0])  # in the burn-in
+        return (self.c("joined_day").astype(float) <= self.window[0]) & ~left_before
 
     def left_in_window(self) -> np.ndarray:
         left = self.c("left_day").astype(float)

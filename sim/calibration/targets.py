@@ -36,7 +36,9 @@ A targets file is TOML, data only (nothing in it is executed), shipped in
     source = { title = "...", year = 2022, url = "..." }
 
 Every parameter must be a declared scenario key (:mod:`sim.scenario`) whose provenance is
-``assumed``, numeric, with a prior inside its allowed range. :func:`load_targets` reports every
+``assumed`` (or ``calibrated on NAME`` by this same targets file, so that a calibration can be
+run again after its medians became the defaults), numeric, with a prior inside its allowed
+range. :func:`load_targets` reports every
 problem at once, each on one line naming the file, the key, the bad value and what is allowed
 (:class:`scoring.params.ConfigError`).
 """
@@ -203,7 +205,7 @@ def _check_abc(
 
 
 def _check_priors(
-    table: Any, scenario_ref: str | None, file: str, problems: list[Problem]
+    table: Any, scenario_ref: str | None, name: str | None, file: str, problems: list[Problem]
 ) -> list[Prior]:
     from ..data import scenario_path
     from ..scenario import Scenario
@@ -239,14 +241,14 @@ def _check_priors(
             )
             continue
         value, info = declared[key]
-        if info.source != "assumed":
+        if info.source not in ("assumed", f"calibrated on {name}"):
             problems.append(
                 Problem(
                     file,
                     where,
                     rng,
-                    f"a parameter with provenance 'assumed' (this one is {info.source!r}: "
-                    "reported or already calibrated, not fitted)",
+                    f"a parameter with provenance 'assumed' or 'calibrated on {name}' (this "
+                    f"one is {info.source!r}: reported, or fitted to something else)",
                 )
             )
             continue
@@ -392,7 +394,9 @@ def load_targets(path: str | os.PathLike) -> Targets:
         problems,
         {**full, "days": head.get("days", 1), "creators": head.get("creators", 10)},
     )
-    priors = _check_priors(data.get("parameters"), head.get("scenario"), file, problems)
+    priors = _check_priors(
+        data.get("parameters"), head.get("scenario"), head.get("name"), file, problems
+    )
     facts_raw = data.get("facts")
     facts: list[Fact] = []
     if not isinstance(facts_raw, Mapping) or not facts_raw:
