@@ -239,6 +239,15 @@ def test_a_good_targets_file_loads_with_its_defaults(tmp_path):
     [fact] = t.facts
     assert fact.value == pytest.approx(0.2) and fact.scale == pytest.approx(0.2)
     assert t.quick == t.full  # no [quick] table: the full settings
+    assert Path(t.scenario).name == "reported_2022.toml"  # a shipped scenario's name
+
+
+def test_a_relative_scenario_path_is_read_beside_the_targets_file(tmp_path, monkeypatch):
+    (tmp_path / "mine.toml").write_text('[scenario]\nname = "mine"\n')
+    path = _targets(tmp_path)
+    path.write_text(path.read_text().replace('"reported_2022"', '"mine.toml"'))
+    monkeypatch.chdir(ROOT)  # not the targets file's folder
+    assert Path(load_targets(path).scenario) == tmp_path / "mine.toml"
 
 
 # -- the ABC machinery on a simulator with a known answer ----------------------------------------

@@ -119,12 +119,10 @@ def calibrate(
     Returns the content of ``calibration.json``. A fact whose statistic needs a column the
     model does not produce fails at once (a pilot run), before any fitting.
     """
-    from ..data import scenario_path
-
     say = log or (lambda _msg: None)
     t_start = time.perf_counter()
     s = targets.settings(quick)
-    scenario_file = str(scenario_path(targets.scenario))
+    scenario_file = targets.scenario
     sim = ModelSimulator(scenario_file, s.days, s.creators, targets.facts)
     root = np.random.SeedSequence(seed)
     abc_ss, pp_ss, pilot_ss = root.spawn(3)

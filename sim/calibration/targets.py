@@ -6,7 +6,8 @@ A targets file is TOML, data only (nothing in it is executed), shipped in
     [targets]
     name = "creator_economy"
     description = "..."
-    scenario = "reported_2022"     # the scenario whose parameters are fitted (name or path)
+    scenario = "reported_2022"     # the scenario whose parameters are fitted: a shipped name,
+                                   # or a path (relative: to the working or the file's folder)
     days = 365                     # reported days of one simulated run
     creators = 2000                # population of one simulated run
 
@@ -57,7 +58,7 @@ from scoring.params import ConfigError, Problem, read_toml
 
 from .facts import STATISTICS
 
-__all__ = ["ROLES", "AbcSettings", "Fact", "Prior", "Targets", "load_targets"]
+__all__ = ["ROLES", "AbcSettings", "Fact", "Prior", "Targets", "load_targets", "scenario_file"]
 
 #: ``target``: the fact enters the ABC distance; ``bound``: it is measured and checked only.
 ROLES = ("target", "bound")
@@ -119,7 +120,7 @@ class Targets:
 
     name: str
     description: str
-    scenario: str
+    scenario: str  # the scenario file (a shipped name or a relative path, resolved)
     path: str
     sha256: str
     priors: tuple[Prior, ...]
@@ -207,7 +208,6 @@ def _check_abc(
 def _check_priors(
     table: Any, scenario_ref: str | None, name: str | None, file: str, problems: list[Problem]
 ) -> list[Prior]:
-    from ..data import scenario_path
     from ..scenario import Scenario
 
     if not isinstance(table, Mapping) or not table:
@@ -222,10 +222,7 @@ def _check_priors(
         return []
     declared: dict[str, Any] = {}
     try:
-        if scenario_ref:
-            scenario = Scenario.from_toml(scenario_path(scenario_ref))
-        else:
-            scenario = Scenario()
+        scenario = Scenario.from_toml(scenario_file(scenario_ref or "", file))
         declared = {k: (v, info) for k, v, _d, info, _s in scenario.parameters()}
     except (ConfigError, ValueError) as exc:
         problems.append(
@@ -374,6 +371,19 @@ def _check_fact(fid: str, t: Any, file: str, problems: list[Problem]) -> Fact | 
     )
 
 
+def scenario_file(ref: str, targets_file: str | os.PathLike) -> Path:
+    """The scenario file ``targets.scenario`` names: a shipped scenario's name, or a path
+    (relative to the working folder, else to the targets file's folder)."""
+    from ..data import scenario_path
+
+    path = scenario_path(ref)
+    if not path.is_absolute() and not path.exists():
+        beside = Path(targets_file).parent / path
+        if beside.exists():
+            return beside
+    return path
+
+
 def load_targets(path: str | os.PathLike) -> Targets:
     """Read and validate a targets file; ``ConfigError`` lists every problem (one a line)."""
     path = Path(path)
@@ -415,7 +425,7 @@ def load_targets(path: str | os.PathLike) -> Targets:
     return Targets(
         name=head["name"],
         description=head["description"],
-        scenario=head["scenario"],
+        scenario=str(scenario_file(head["scenario"], file)),
         path=file,
         sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
         priors=tuple(priors),
