@@ -17,7 +17,7 @@ from scoring import ConfigError, DataError, __version__
 
 from ..extras import MissingExtra
 from ..runtime import keep_freed_memory
-from . import experiments, run, scenarios, score
+from . import calibrate, experiments, run, scenarios, score
 
 __all__ = ["build_parser", "main"]
 
@@ -42,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_parsers(sub)  # run, explain
     scenarios.add_parsers(sub)  # scenarios
     experiments.add_parsers(sub)  # compare, sweep, sensitivity
+    calibrate.add_parsers(sub)  # calibrate
     _add_validation(sub)  # validate musiclab
     return p
 

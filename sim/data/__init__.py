@@ -7,7 +7,8 @@ return whichever exists: the wheel's copy, else the checkout's (a source tree or
 install). So ``creatorsim run reported_2022`` works from any directory, and a path works as
 before: :func:`scenario_path` reads an argument that names an existing file, or looks like a
 path (it has a folder part or ends in ``.toml``), as a path, and anything else as the name of a
-shipped scenario.
+shipped scenario. Calibration targets files live in ``scenarios/targets/`` (shipped with the
+scenarios' subfolders); :func:`targets_path` finds one by name.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ __all__ = [
     "scenarios_dir",
     "shipped_scenarios",
     "sweep_path",
+    "targets_path",
 ]
 
 _HERE = Path(__file__).resolve().parent
@@ -103,4 +105,18 @@ def sweep_path(name_or_path: str | os.PathLike) -> Path:
     if path.is_file() or _looks_like_path(text):
         return path
     shipped = scenarios_dir() / "sweeps" / f"{text}.toml"
+    return shipped if shipped.is_file() else path
+
+
+def targets_path(name_or_path: str | os.PathLike) -> Path:
+    """A calibration targets file given by path or by the name of a shipped one.
+
+    A bare name (``creator_economy``) is looked up in ``scenarios/targets/``; anything else, or
+    a name not shipped, is returned as a path (whoever opens it reports a missing file).
+    """
+    text = os.fspath(name_or_path)
+    path = Path(text)
+    if path.is_file() or _looks_like_path(text):
+        return path
+    shipped = scenarios_dir() / "targets" / f"{text}.toml"
     return shipped if shipped.is_file() else path
