@@ -10,8 +10,8 @@ DEMO_SIZE := --creators 50000 --days 365
 
 .PHONY: demo score-demo test test-313 test-matrix docs-check lint bench clean install calibrate validate
 
-# Every extra, so that the whole suite runs (experiments, notebooks, app, test).
-EXTRAS := test,experiments,notebooks,app
+# Every extra, so that the whole suite runs (experiments, notebooks, app, calibration, test).
+EXTRAS := test,experiments,notebooks,app,calibration
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)

@@ -16,7 +16,7 @@ import nox
 nox.options.sessions = ["tests-3.13"]
 nox.options.reuse_existing_virtualenvs = True
 
-EXTRAS = "test,experiments,notebooks,app"
+EXTRAS = "test,experiments,notebooks,app,calibration"
 PY313 = os.environ.get("CREATORSIM_PY313") or "3.13"
 
 

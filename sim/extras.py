@@ -20,6 +20,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "experiments": ("SALib", "distributed"),
     "notebooks": ("pandas", "ipywidgets"),
     "app": ("solara",),
+    "calibration": ("pyabc",),
     "test": ("pytest", "hypothesis"),
 }
 
