@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 
 from scoring.params import ParamInfo
 
+from .experiments.summary import CONSTANT_NOTE, is_constant
 from .scenario import Scenario
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "KEY_OUTCOMES",
     "TAIL_DAYS",
     "changed_parameters",
+    "constant_outcomes",
     "fmt_value",
     "make_figures",
     "provenance",
@@ -108,6 +110,26 @@ def tail_means(daily: Mapping[str, np.ndarray], days: int = TAIL_DAYS) -> dict[s
     return out
 
 
+def constant_outcomes(daily: Mapping[str, np.ndarray], days: int = TAIL_DAYS) -> list[str]:
+    """The numeric daily columns that do not vary over the last ``days`` days.
+
+    A column is constant when its measured (non-NaN) values on those days, at least two, have
+    a spread within float noise (:func:`sim.experiments.summary.is_constant`). In the 2022
+    reading at its default size, ``share_listed`` (list positions x categories / creators),
+    the list-exposure concentration (fixed by the exposure-by-position curve of full lists)
+    and the list-score gain of a video (no list merchants read rewards videos) are constant:
+    a report shows them as such rather than as findings.
+    """
+    out = []
+    for key, col in daily.items():
+        col = np.asarray(col)
+        if key == "day" or col.dtype.kind not in "biuf":
+            continue
+        if is_constant(col[-days:]):
+            out.append(key)
+    return out
+
+
 def _fmt(value: float | None, spec: str) -> str:
     """``value`` in the format ``spec``, "n/a" when undefined."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -121,11 +143,15 @@ def fmt_outcome(key: str, value: float) -> str:
 
 
 def summary_lines(daily: Mapping[str, np.ndarray], days: int = TAIL_DAYS) -> list[str]:
-    """A few key outcomes over the last days, one ``label: value`` line each."""
+    """A few key outcomes over the last days, one ``label: value`` line each (a constant one
+    flagged, see :func:`constant_outcomes`)."""
     means = tail_means(daily, days)
+    constant = set(constant_outcomes(daily, days))
     width = max(len(_LABEL[k]) for k in SUMMARY_OUTCOMES)
     return [
-        f"{_LABEL[k]:<{width}}  {fmt_outcome(k, means.get(k, math.nan))}" for k in SUMMARY_OUTCOMES
+        f"{_LABEL[k]:<{width}}  {fmt_outcome(k, means.get(k, math.nan))}"
+        + (f"  ({CONSTANT_NOTE})" if k in constant else "")
+        for k in SUMMARY_OUTCOMES
     ]
 
 
@@ -363,9 +389,20 @@ def render_report(
         "| outcome | value | column |",
         "|---|---:|---|",
     ]
+    constant = set(constant_outcomes(daily, TAIL_DAYS))
     for key, label, _ in KEY_OUTCOMES:
         if key in means:
-            lines.append(f"| {label} | {fmt_outcome(key, means[key])} | `{key}` |")
+            flag = f" ({CONSTANT_NOTE})" if key in constant else ""
+            lines.append(f"| {label} | {fmt_outcome(key, means[key])}{flag} | `{key}` |")
+    shown = [k for k, _l, _f in KEY_OUTCOMES if k in constant]
+    if shown:
+        lines += [
+            "",
+            f"{len(shown)} of these outcomes do not vary over the last {tail} days "
+            "(" + ", ".join(f"`{k}`" for k in shown) + "): they follow from the scenario's "
+            "rules (list length, categories, which lists merchants read), not from what "
+            "creators did, so they are not findings.",
+        ]
     if creators is not None and "first_burnout_day" in creators:
         lines += [
             "",
@@ -392,24 +429,36 @@ def render_report(
     for name in figures:
         lines += [f"![{FIGURES.get(name, name)}]({name})", ""]
     changed = changed_parameters(scenario)
-    n_set = sum(1 for *_x, was_set in scenario.parameters() if was_set)
-    lines += ["## What the scenario changes from the defaults", ""]
+    overrides = dict(meta.get("overrides") or {})
+    n_set = len(meta["set_by_file"]) if "set_by_file" in meta else None
+    if n_set is None:
+        n_set = sum(1 for *_x, was_set in scenario.parameters() if was_set)
+    lines += ["## What the run changes from the defaults", ""]
     if changed:
         lines += [
             "| parameter | value | default | unit | provenance of the default |",
             "|---|---|---|---|---|",
         ]
         for key, value, default, info in changed:
+            how = " (set by the command line, --creators)" if key in overrides else ""
             lines.append(
-                f"| `{key}` | {_cell(fmt_value(value))} | {_cell(fmt_value(default))} | "
+                f"| `{key}` | {_cell(fmt_value(value))}{how} | {_cell(fmt_value(default))} | "
                 f"{_cell(info.unit)} | {_cell(provenance(info))} |"
             )
     else:
         lines.append("Nothing: every parameter has its default value.")
+    by_file = len([k for k, *_x in changed if k not in overrides])
     lines += [
         "",
-        f"The scenario file sets {n_set} parameter(s) in all, {len(changed)} of them to a value "
-        "other than the default. `creatorsim explain "
+        f"The scenario file sets {n_set} parameter(s) in all; {by_file} parameter(s) differ from "
+        "the default through the file"
+        + (
+            ", " + ", ".join(f"`{k}` = {fmt_value(v)}" for k, v in overrides.items())
+            + " through the command line"
+            if overrides
+            else ""
+        )
+        + ". `creatorsim explain "
         + (scenario.path or "SCENARIO")
         + "` lists every parameter with its value, default, unit and provenance.",
         "",

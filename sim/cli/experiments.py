@@ -16,9 +16,10 @@ from pathlib import Path
 
 from scoring.params import ConfigError
 
-from ..data import scenario_path, sweep_path
+from ..data import sweep_path
 from ..extras import require
 from .args import int_at_least, safe_name
+from .scenarios import load_scenario
 
 __all__ = ["add_parsers", "compare", "sensitivity", "sweep"]
 
@@ -160,10 +161,9 @@ def _need_scheduler_extra(args: argparse.Namespace, command: str) -> None:
 def compare(args: argparse.Namespace) -> int:
     """Run ``creatorsim compare``; returns the exit status."""
     from ..experiments.comparison import compare as run_comparison
-    from ..scenario import Scenario
 
     _need_scheduler_extra(args, "compare")
-    scenarios = [Scenario.from_toml(scenario_path(p)) for p in args.scenarios]
+    scenarios = [load_scenario(p) for p in args.scenarios]
     if len(scenarios) < 2:
         print(
             "creatorsim compare: error: give a base scenario and at least one variant",
