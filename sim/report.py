@@ -36,6 +36,7 @@ __all__ = [
     "render_report",
     "summary_lines",
     "tail_means",
+    "unreachable_changes",
 ]
 
 #: Outcomes are summarised as their mean over this many last days (or all days if fewer).
@@ -184,6 +185,62 @@ def changed_parameters(scenario: Scenario) -> list[tuple[str, Any, Any, ParamInf
         for key, value, default, info, _set in scenario.parameters()
         if value != default
     ]
+
+
+def lists_read(scenario: Scenario) -> set[str]:
+    """The lists something in the model reads: merchants' ``merchants.lists_used``, and the
+    feed's ``attention.coupling_list`` when ``attention.coupling`` is not 0 (M14)."""
+    m, a = scenario.model.merchants, scenario.model.attention
+    out = set(m.lists_used)
+    if a.coupling != 0:
+        out.add(a.coupling_list)
+    return out
+
+
+def unreachable_changes(
+    scenario: Scenario, changed: Sequence[str] | None = None
+) -> list[tuple[str, str]]:
+    """The changed parameters that cannot reach any outcome of ``scenario``: ``(key, why)``.
+
+    ``changed`` defaults to the keys whose value differs from the default. Derived from the
+    scenario itself (which lists the model reads, :func:`lists_read`), not from a list of keys:
+
+    * ``scoring.overall.<index>``: only the overall list uses it;
+    * ``scoring.weights.<index>.<component>``: the ``<index>`` list, and the overall list
+      when ``scoring.overall.<index>`` is not 0;
+    * ``scoring.gmv_blend``: the five index lists and the overall list, not the GMV list;
+    * ``attention.coupling_list``: only when ``attention.coupling`` is not 0.
+
+    Any other parameter is assumed to reach some outcome.
+    """
+    read = lists_read(scenario)
+    pol = scenario.scoring
+    overall_w = pol.overall_weights()
+    if changed is None:
+        changed = [k for k, *_x in changed_parameters(scenario)]
+    used = ", ".join(sorted(read))
+    out = []
+    for key in changed:
+        parts = key.split(".")
+        why = ""
+        if parts[:2] == ["scoring", "overall"] and len(parts) == 3:
+            if "overall" not in read:
+                why = f"a weight of the overall list, which nothing reads (lists read: {used})"
+        elif parts[:2] == ["scoring", "weights"] and len(parts) == 4:
+            index = parts[2]
+            via_overall = "overall" in read and overall_w.get(index, 0.0) != 0
+            if index not in read and not via_overall:
+                why = (
+                    f"a weight inside the {index} index, whose list nothing reads and which "
+                    f"does not reach a read overall list (lists read: {used})"
+                )
+        elif key == "scoring.gmv_blend" and read <= {"gmv"}:
+            why = f"blended into the index lists only, which nothing reads (lists read: {used})"
+        elif key == "attention.coupling_list" and scenario.model.attention.coupling == 0:
+            why = "the feed reads the list only when attention.coupling is not 0 (here 0)"
+        if why:
+            out.append((key, why))
+    return out
 
 
 # -- figures ---------------------------------------------------------------------------------
@@ -453,7 +510,8 @@ def render_report(
         f"The scenario file sets {n_set} parameter(s) in all; {by_file} parameter(s) differ from "
         "the default through the file"
         + (
-            ", " + ", ".join(f"`{k}` = {fmt_value(v)}" for k, v in overrides.items())
+            ", "
+            + ", ".join(f"`{k}` = {fmt_value(v)}" for k, v in overrides.items())
             + " through the command line"
             if overrides
             else ""

@@ -9,6 +9,7 @@ value, default, unit and provenance. SCENARIO is a TOML file or a shipped scenar
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -144,6 +145,14 @@ def explain(args: argparse.Namespace) -> int:
         cells = [f"{c:<{w}}" for c, w in zip(r[:5], widths, strict=True)]
         return "  ".join([*cells, r[5]]).rstrip()
 
+    from ..report import unreachable_changes
+
+    for key, why in unreachable_changes(scenario):
+        print(
+            f"creatorsim: warning: {key} is changed but cannot change any outcome in this "
+            f"scenario: {why}",
+            file=sys.stderr,
+        )
     print(line(head))
     section = None
     for r in rows:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from pathlib import Path
 from collections.abc import Sequence
+from pathlib import Path
 
 from scoring import LISTS, WINDOW_DAYS, ScoringPolicy, load_dataset, score_dataset, write_tables
 

@@ -39,6 +39,7 @@ __all__ = [
     "is_constant",
     "outcome_names",
     "summarise",
+    "unit_of",
 ]
 
 #: Values whose spread (max - min) is at most this times ``max(1, |mean|)`` are constant: a
@@ -103,6 +104,28 @@ OUTCOMES: tuple[Outcome, ...] = (
     _o("gmv_gini", "mean", "Gini of GMV among creators"),
     _o("merchant_sample_roi", "mean", "GMV of featured samples over their cost"),
 )
+
+
+#: The unit of each outcome, for tables people read (shares and Gini coefficients are 0-1).
+_UNITS = {
+    "burnouts_today_total": "burnouts",
+    "exits_today_total": "creators",
+    "incentive_overloaded_mean": "list score per video",
+    "incentive_gap_mean": "currency per video",
+    "effort_mean_final": "x planned hours",
+    "workload_mean_mean": "hours / capacity",
+    "gmv_mean": "currency per day",
+    "merchant_sample_roi_mean": "GMV / sample cost",
+}
+
+
+def unit_of(name: str) -> str:
+    """The unit of outcome ``name``: a Gini, a share (0-1), or what :data:`_UNITS` says."""
+    if name in _UNITS:
+        return _UNITS[name]
+    if "gini" in name:
+        return "Gini (0-1)"
+    return "share (0-1)"
 
 
 def outcome_names() -> tuple[str, ...]:
