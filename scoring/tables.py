@@ -236,7 +236,8 @@ def _samples_text(r: DatasetScores, creator_id: str) -> str:
     f = r.dataset.features
     lines = [
         "\nsamples (status as of the day; deadline = last day to start a feature; a sample "
-        "is missed the day after its deadline passes without a qualifying feature, M10):"
+        "is missed at the end of its deadline day if no qualifying feature started by then, "
+        "M10):"
     ]
     for j in mine:
         dd = int(t["decided_day"][j])
@@ -255,7 +256,13 @@ def _samples_text(r: DatasetScores, creator_id: str) -> str:
                 f"      feature: {f['kind'][k]} from day {start}"
                 + (f", taken down day {end}" if end >= 0 else "")
                 + (f", {minutes:g} continuous minutes" if not np.isnan(minutes) else "")
-                + (" (after the scoring day: not counted)" if start > r.day else "")
+                + (
+                    " (after the scoring day: not counted)"
+                    if start > r.day
+                    else " (after the deadline: too late)"
+                    if start > int(t["deadline_day"][j])
+                    else ""
+                )
             )
     return "\n".join(lines) + "\n"
 

@@ -387,3 +387,53 @@ def test_one_progress_bar_is_shown_only_where_someone_sees_it(monkeypatch):
     finally:
         for b in bars:
             b.close()
+
+
+# -- issue 12: constant outcomes, unreachable changes ----------------------------------------
+COOP = """\
+[scenario]
+name = "coop2"
+description = "doubles the cooperation weight of the overall list"
+
+[scoring.overall]
+cooperation = 2.0
+"""
+
+
+def test_outcomes_constant_by_construction_are_flagged_in_the_baseline(tmp_path):
+    # the default size (2000 creators in 4 categories): full lists; merchants read the sales
+    # list's first 50 positions (merchants.positions_viewed), so share_listed = 50 x 4 / 2000
+    r = creatorsim("run", "reported_2022", "--days", "20", "--no-progress", "--out", "b",
+                   cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    meta = json.loads((tmp_path / "b" / "run.json").read_text())
+    constant = set(meta["outcomes"]["constant"])
+    for key in ("share_listed", "list_exposure_gini", "list_top1_share", "incentive_overloaded"):
+        assert key in constant, key
+    assert meta["outcomes"]["means"]["share_listed"] == pytest.approx(50 * 4 / 2000)
+    for key in ("feed_gini", "gmv", "workload_mean", "share_eligible"):
+        assert key not in constant, key
+    report_md = (tmp_path / "b" / "report.md").read_text()
+    flagged = [ln for ln in report_md.splitlines() if "constant by construction" in ln]
+    assert any("`share_listed`" in ln for ln in flagged)
+    assert any("`incentive_overloaded`" in ln for ln in flagged)
+    assert not any("`feed_gini`" in ln for ln in flagged)
+    listed = next(ln for ln in r.stdout.splitlines() if "Creators on a list" in ln)
+    assert listed.endswith("10.00%  (constant by construction in this scenario)")
+
+
+def test_explain_warns_about_a_change_that_reaches_no_outcome(tmp_path):
+    f = tmp_path / "coop2.toml"
+    f.write_text(COOP)
+    r = creatorsim("explain", str(f))
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.splitlines() == [
+        "creatorsim: warning: scoring.overall.cooperation is changed but cannot change any "
+        "outcome in this scenario: a weight of the overall list, which nothing reads (lists "
+        "read: sales)"
+    ]
+    # read by the feed (M14 coupling to the overall list): no warning
+    g = tmp_path / "coupled.toml"
+    g.write_text(COOP + "\n[attention]\ncoupling = 0.5\ncoupling_list = \"overall\"\n")
+    r = creatorsim("explain", str(g))
+    assert r.returncode == 0 and "warning" not in r.stderr, r.stderr
