@@ -198,4 +198,3 @@ def test_the_errors_catalogue_matches_what_the_commands_print(tmp_path):
     for line in table.splitlines()[2:]:
         assert "[Errno" not in line and "Traceback" not in line, line
     assert time.monotonic() - t0 < 240
-
