@@ -448,7 +448,14 @@ class OutputFolder:
 
     def _check_target(self) -> None:
         t = self.target
-        if not t.is_dir() or self.overwrite:
+        if not t.is_dir():
+            return
+        if not os.access(t, os.W_OK | os.X_OK):  # its old files could not be removed
+            raise ValueError(
+                f"{t}: the folder is read-only, so a new run cannot replace it; make it "
+                "writable or choose another --out"
+            )
+        if self.overwrite:
             return
         try:
             entries = [p.name for p in t.iterdir()]

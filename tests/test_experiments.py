@@ -493,8 +493,19 @@ def test_compare_cli_flags_constants_warns_on_an_unread_weight_and_prints_plain_
         '[scenario]\nname = "coop2"\n\n[scoring.overall]\ncooperation = 2.0\n'
     )
     # the default size, so the lists are full as in the baseline
-    r = _cli("compare", "reported_2022", "coop2.toml", "--seeds", "2", "--days", "20",
-             "--no-progress", "--out", "c", cwd=tmp_path)
+    r = _cli(
+        "compare",
+        "reported_2022",
+        "coop2.toml",
+        "--seeds",
+        "2",
+        "--days",
+        "20",
+        "--no-progress",
+        "--out",
+        "c",
+        cwd=tmp_path,
+    )
     assert r.returncode == 0, r.stderr
     assert (
         "creatorsim: warning: coop2: scoring.overall.cooperation differs from reported_2022 but "
@@ -515,10 +526,56 @@ def test_compare_cli_flags_constants_warns_on_an_unread_weight_and_prints_plain_
 
 def test_compare_cli_names_a_bad_out_or_scenario_before_running(tmp_path):
     (tmp_path / "f").write_text("")
-    r = _cli("compare", "reported_2022", "feed_coupled", "--seeds", "2", "--out", "f",
-             cwd=tmp_path)
+    r = _cli("compare", "reported_2022", "feed_coupled", "--seeds", "2", "--out", "f", cwd=tmp_path)
     assert r.returncode == 1 and "[Errno" not in r.stderr and "Traceback" not in r.stderr
     assert "--out f: exists and is not a folder" in r.stderr
     (tmp_path / "variant.toml").mkdir()
     r = _cli("compare", "reported_2022", "variant.toml/", "--seeds", "2", cwd=tmp_path)
     assert r.returncode == 1 and "scenario variant.toml: is a folder" in r.stderr
+
+
+def test_forest_plot_leaves_out_rows_whose_base_mean_is_about_zero():
+    import pyarrow as pa
+
+    from sim.experiments.comparison import Comparison
+
+    def row(outcome, base, diff, half, constant=False):
+        nan = math.nan
+        return {
+            "variant": "v",
+            "base": "b",
+            "outcome": outcome,
+            "n": 5,
+            "base_mean": base,
+            "variant_mean": base + diff,
+            "difference": diff,
+            "sd_difference": 1.0,
+            "ci_low": nan if constant else diff - half,
+            "ci_high": nan if constant else diff + half,
+            "half_width": nan if constant else half,
+            "correlation": nan,
+            "seeds_to_halve": 13.0,
+            "p_value": nan if constant else 0.01,
+            "constant": constant,
+            "relative_difference": diff / base if base else nan,
+            "level": 0.95,
+            "p_holm": nan if constant else 0.02,
+        }
+
+    rows = [
+        row("gmv_mean", 1000.0, 50.0, 10.0),  # +5% +- 1%: shown
+        row("incentive_gap_mean", 0.002, 0.5, 8.0),  # +-400000% of a base of about 0: left out
+        row("share_listed_mean", 0.1, 0.0, 0.0, constant=True),  # no interval: left out
+    ]
+    c = Comparison(("b", "v"), (1, 2, 3, 4, 5), pa.Table.from_pylist(rows), None, 0.95, None)
+    assert c.dropped_from_plot() == ["incentive_gap_mean", "share_listed_mean"]
+    fig = c.forest_plot()
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["gmv_mean"]
+    lo, hi = ax.get_xlim()
+    assert -20 < lo < 4 and 6 < hi < 20  # the axis fits +5% +- 1%, not +-400000%
+    notes = " ".join(t.get_text() for t in fig.texts)
+    assert "incentive_gap_mean" in notes and "share_listed_mean" in notes
+    text = c.text()
+    assert "share_listed_mean" in text and "constant by construction in this scenario" in text
+    assert "* the 95% interval excludes 0" in text  # gmv's row has a *
