@@ -49,6 +49,7 @@ import datetime as _dt
 import errno
 import fcntl
 import functools
+import glob
 import os
 import platform
 import shutil
@@ -432,7 +433,7 @@ class OutputFolder:
 
     def _clean_leftovers(self) -> None:
         """Remove what killed runs left (we hold the lock, so no live run owns any of it)."""
-        name = self.target.name
+        name = glob.escape(self.target.name)
         olds = sorted(self.parent.glob(f".{name}.old-*"))
         if not self.target.exists():  # killed between the two renames of the fallback swap
             for old in olds:
@@ -442,7 +443,7 @@ class OutputFolder:
         for p in [*self.parent.glob(f".{name}.partial-*"), *self.parent.glob(f".{name}.old-*")]:
             shutil.rmtree(p, ignore_errors=True)
         if self.target.is_dir():
-            for tmp in self.target.glob(".*.tmp"):  # written by creatorsim before 0.x swaps
+            for tmp in self.target.glob(".*.tmp"):  # left by versions that wrote in place
                 with contextlib.suppress(OSError):
                     tmp.unlink()
 

@@ -43,6 +43,10 @@ def creatorsim(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     )
 
 
+def _hash_with_creators(n: int) -> str:
+    return Scenario.from_toml(BASELINE).with_values({"population.creators": n}).hash
+
+
 @cache
 def small_run(seed: int) -> RunResult:
     return run_scenario(
@@ -79,7 +83,8 @@ def test_tables_have_one_row_per_day_creator_and_snapshot_days():
     assert set(days) <= {6, 13, 20, 24} and 24 in days  # every 7 days, and the last day
     assert r.snapshots["list"].dtype.kind == "U"
     assert r.metadata["seed"] == 3 and r.metadata["scenario"]["name"] == "reported_2022"
-    assert r.metadata["scenario"]["hash"] == Scenario.from_toml(BASELINE).hash
+    # the hash of the parameters the run ran with: --creators 300 included
+    assert r.metadata["scenario"]["hash"] == _hash_with_creators(300)
     assert r.files == {} and r.out_dir is None
 
 
@@ -158,10 +163,12 @@ def test_cli_run_json_has_scenario_hash_seed_parameters_versions(cli_run):
     _r, out = cli_run
     meta = json.loads((out / "run.json").read_text())
     sc = Scenario.from_toml(BASELINE)
-    assert meta["scenario"]["hash"] == sc.hash and meta["scenario"]["name"] == "reported_2022"
+    assert meta["scenario"]["hash"] == _hash_with_creators(300)
+    assert meta["scenario"]["name"] == "reported_2022"
     assert meta["scenario"]["path"] == str(BASELINE)
     assert meta["seed"] == 5 and meta["days"] == 20 and meta["creators"] == 300
-    assert meta["parameters"] == sc.values()
+    assert meta["parameters"] == {**sc.values(), "population.creators": 300}  # --creators
+    assert meta["overrides"] == {"population.creators": 300}
     assert meta["parameters"]["scoring.fulfilment.window_days"] == 17
     v = meta["versions"]
     assert {"creatorsim", "numpy", "mesa", "python"} <= set(v)
@@ -189,7 +196,7 @@ def test_cli_run_parquet_tables_load_with_one_row_per_day_and_creator(cli_run):
     assert table.schema.metadata[b"creatorsim.seed"] == b"5"
     assert (
         table.schema.metadata[b"creatorsim.scenario_hash"]
-        == Scenario.from_toml(BASELINE).hash.encode()
+        == _hash_with_creators(300).encode()
     )
     daily = table.to_pydict()
     assert daily["day"] == list(range(20))
