@@ -169,8 +169,9 @@ class DatasetScores:
         for name in LISTS:
             pos = int(s.positions(name)[i])
             score = s.list_scores[name][i]
-            shown = f"{score / 100.0:.2f}" if name == "gmv" else f"{score:.4f}"
-            p(f"  {name:<12} {pos if pos else '-':>5}   score {shown}\n")
+            # the GMV list ranks by GMV in currency (M3), not by a 0-1 score
+            shown = f"GMV {score / 100.0:,.2f}" if name == "gmv" else f"score {score:.4f}"
+            p(f"  {name:<12} {pos if pos else '-':>5}   {shown}\n")
         p("\nindices and their components (raw value -> 0-1 score x weight):\n")
         for index in INDICES:
             p(f"  {index:<12} {s.indices[index][i]:.4f}\n")
@@ -195,11 +196,18 @@ def _reason_details(r: DatasetScores, i: int, reasons: list[str]) -> str:
     if "too_few_followers" in reasons:
         lines.append(f"  followers {int(r.followers[i])} < min_followers {e.min_followers}")
     if "inactive" in reasons:
-        lines.append(f"  no video or livestream in the last {e.active_within_days} days")
-    if "low_fulfilment" in reasons:
+        last = _last_active_day(r, i)
         lines.append(
-            f"  fulfilled {int(s.fulfilled_samples[i])} of {int(s.decided_samples[i])} decided "
-            f"samples < min_fulfilment_rate {e.min_fulfilment_rate:g}"
+            f"  no video or livestream in the last {e.active_within_days} days (days "
+            f"{r.day - e.active_within_days + 1} to {r.day}); "
+            + (f"last active on day {last}" if last >= 0 else "never active in the data")
+        )
+    if "low_fulfilment" in reasons:
+        done, decided = int(s.fulfilled_samples[i]), int(s.decided_samples[i])
+        rate = done / decided if decided else float("nan")
+        lines.append(
+            f"  fulfilled {done} of {decided} decided samples: a rate of {rate:.2f} < "
+            f"min_fulfilment_rate {e.min_fulfilment_rate:g}"
         )
     if "unresponsive" in reasons:
         lines.append(f"  reply rate below min_reply_rate {e.min_reply_rate:g}")
@@ -208,12 +216,29 @@ def _reason_details(r: DatasetScores, i: int, reasons: list[str]) -> str:
     return "".join(line + "\n" for line in lines)
 
 
+def _last_active_day(r: DatasetScores, i: int) -> int:
+    """The last day up to the scoring day with a video or a livestream of creator ``i``."""
+    a = r.dataset.activity
+    cid = r.creator_ids[i]
+    mine = (
+        (a["creator_id"] == cid)
+        & (a["day"] <= r.day)
+        & ((a["videos"] > 0) | (a["livestreams"] > 0))
+    )
+    return int(a["day"][mine].max()) if mine.any() else -1
+
+
 def _samples_text(r: DatasetScores, creator_id: str) -> str:
     t = r.samples_table()
     mine = np.flatnonzero(t["creator_id"] == creator_id)
     if mine.size == 0:
         return "\nsamples: none\n"
-    lines = ["\nsamples (status as of the day; deadline = last day to start a feature):"]
+    f = r.dataset.features
+    lines = [
+        "\nsamples (status as of the day; deadline = last day to start a feature; a sample "
+        "is missed at the end of its deadline day if no qualifying feature started by then, "
+        "M10):"
+    ]
     for j in mine:
         dd = int(t["decided_day"][j])
         lines.append(
@@ -221,6 +246,24 @@ def _samples_text(r: DatasetScores, creator_id: str) -> str:
             f"{int(t['shipped_day'][j]):>3}  deadline day {int(t['deadline_day'][j]):>3}  "
             f"{t['status'][j]}" + (f" (day {dd})" if dd >= 0 else "")
         )
+        feats = np.flatnonzero(f["sample_id"] == t["sample_id"][j])
+        if feats.size == 0:
+            lines.append("      features: none in the data")
+        for k in feats:
+            start, end = int(f["start_day"][k]), int(f["end_day"][k])
+            minutes = float(f["continuous_minutes"][k])
+            lines.append(
+                f"      feature: {f['kind'][k]} from day {start}"
+                + (f", taken down day {end}" if end >= 0 else "")
+                + (f", {minutes:g} continuous minutes" if not np.isnan(minutes) else "")
+                + (
+                    " (after the scoring day: not counted)"
+                    if start > r.day
+                    else " (after the deadline: too late)"
+                    if start > int(t["deadline_day"][j])
+                    else ""
+                )
+            )
     return "\n".join(lines) + "\n"
 
 

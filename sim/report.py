@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 
 from scoring.params import ParamInfo
 
+from .experiments.summary import CONSTANT_NOTE, is_constant
 from .scenario import Scenario
 
 __all__ = [
@@ -28,12 +29,14 @@ __all__ = [
     "KEY_OUTCOMES",
     "TAIL_DAYS",
     "changed_parameters",
+    "constant_outcomes",
     "fmt_value",
     "make_figures",
     "provenance",
     "render_report",
     "summary_lines",
     "tail_means",
+    "unreachable_changes",
 ]
 
 #: Outcomes are summarised as their mean over this many last days (or all days if fewer).
@@ -108,6 +111,26 @@ def tail_means(daily: Mapping[str, np.ndarray], days: int = TAIL_DAYS) -> dict[s
     return out
 
 
+def constant_outcomes(daily: Mapping[str, np.ndarray], days: int = TAIL_DAYS) -> list[str]:
+    """The numeric daily columns that do not vary over the last ``days`` days.
+
+    A column is constant when its measured (non-NaN) values on those days, at least two, have
+    a spread within float noise (:func:`sim.experiments.summary.is_constant`). In the 2022
+    reading at its default size, ``share_listed`` (list positions x categories / creators),
+    the list-exposure concentration (fixed by the exposure-by-position curve of full lists)
+    and the list-score gain of a video (no list merchants read rewards videos) are constant:
+    a report shows them as such rather than as findings.
+    """
+    out = []
+    for key, col in daily.items():
+        col = np.asarray(col)
+        if key == "day" or col.dtype.kind not in "biuf":
+            continue
+        if is_constant(col[-days:]):
+            out.append(key)
+    return out
+
+
 def _fmt(value: float | None, spec: str) -> str:
     """``value`` in the format ``spec``, "n/a" when undefined."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -121,11 +144,15 @@ def fmt_outcome(key: str, value: float) -> str:
 
 
 def summary_lines(daily: Mapping[str, np.ndarray], days: int = TAIL_DAYS) -> list[str]:
-    """A few key outcomes over the last days, one ``label: value`` line each."""
+    """A few key outcomes over the last days, one ``label: value`` line each (a constant one
+    flagged, see :func:`constant_outcomes`)."""
     means = tail_means(daily, days)
+    constant = set(constant_outcomes(daily, days))
     width = max(len(_LABEL[k]) for k in SUMMARY_OUTCOMES)
     return [
-        f"{_LABEL[k]:<{width}}  {fmt_outcome(k, means.get(k, math.nan))}" for k in SUMMARY_OUTCOMES
+        f"{_LABEL[k]:<{width}}  {fmt_outcome(k, means.get(k, math.nan))}"
+        + (f"  ({CONSTANT_NOTE})" if k in constant else "")
+        for k in SUMMARY_OUTCOMES
     ]
 
 
@@ -158,6 +185,62 @@ def changed_parameters(scenario: Scenario) -> list[tuple[str, Any, Any, ParamInf
         for key, value, default, info, _set in scenario.parameters()
         if value != default
     ]
+
+
+def lists_read(scenario: Scenario) -> set[str]:
+    """The lists something in the model reads: merchants' ``merchants.lists_used``, and the
+    feed's ``attention.coupling_list`` when ``attention.coupling`` is not 0 (M14)."""
+    m, a = scenario.model.merchants, scenario.model.attention
+    out = set(m.lists_used)
+    if a.coupling != 0:
+        out.add(a.coupling_list)
+    return out
+
+
+def unreachable_changes(
+    scenario: Scenario, changed: Sequence[str] | None = None
+) -> list[tuple[str, str]]:
+    """The changed parameters that cannot reach any outcome of ``scenario``: ``(key, why)``.
+
+    ``changed`` defaults to the keys whose value differs from the default. Derived from the
+    scenario itself (which lists the model reads, :func:`lists_read`), not from a list of keys:
+
+    * ``scoring.overall.<index>``: only the overall list uses it;
+    * ``scoring.weights.<index>.<component>``: the ``<index>`` list, and the overall list
+      when ``scoring.overall.<index>`` is not 0;
+    * ``scoring.gmv_blend``: the five index lists and the overall list, not the GMV list;
+    * ``attention.coupling_list``: only when ``attention.coupling`` is not 0.
+
+    Any other parameter is assumed to reach some outcome.
+    """
+    read = lists_read(scenario)
+    pol = scenario.scoring
+    overall_w = pol.overall_weights()
+    if changed is None:
+        changed = [k for k, *_x in changed_parameters(scenario)]
+    used = ", ".join(sorted(read))
+    out = []
+    for key in changed:
+        parts = key.split(".")
+        why = ""
+        if parts[:2] == ["scoring", "overall"] and len(parts) == 3:
+            if "overall" not in read:
+                why = f"a weight of the overall list, which nothing reads (lists read: {used})"
+        elif parts[:2] == ["scoring", "weights"] and len(parts) == 4:
+            index = parts[2]
+            via_overall = "overall" in read and overall_w.get(index, 0.0) != 0
+            if index not in read and not via_overall:
+                why = (
+                    f"a weight inside the {index} index, whose list nothing reads and which "
+                    f"does not reach a read overall list (lists read: {used})"
+                )
+        elif key == "scoring.gmv_blend" and read <= {"gmv"}:
+            why = f"blended into the index lists only, which nothing reads (lists read: {used})"
+        elif key == "attention.coupling_list" and scenario.model.attention.coupling == 0:
+            why = "the feed reads the list only when attention.coupling is not 0 (here 0)"
+        if why:
+            out.append((key, why))
+    return out
 
 
 # -- figures ---------------------------------------------------------------------------------
@@ -363,9 +446,20 @@ def render_report(
         "| outcome | value | column |",
         "|---|---:|---|",
     ]
+    constant = set(constant_outcomes(daily, TAIL_DAYS))
     for key, label, _ in KEY_OUTCOMES:
         if key in means:
-            lines.append(f"| {label} | {fmt_outcome(key, means[key])} | `{key}` |")
+            flag = f" ({CONSTANT_NOTE})" if key in constant else ""
+            lines.append(f"| {label} | {fmt_outcome(key, means[key])}{flag} | `{key}` |")
+    shown = [k for k, _l, _f in KEY_OUTCOMES if k in constant]
+    if shown:
+        lines += [
+            "",
+            f"{len(shown)} of these outcomes do not vary over the last {tail} days "
+            "(" + ", ".join(f"`{k}`" for k in shown) + "): they follow from the scenario's "
+            "rules (list length, categories, which lists merchants read), not from what "
+            "creators did, so they are not findings.",
+        ]
     if creators is not None and "first_burnout_day" in creators:
         lines += [
             "",
@@ -392,24 +486,37 @@ def render_report(
     for name in figures:
         lines += [f"![{FIGURES.get(name, name)}]({name})", ""]
     changed = changed_parameters(scenario)
-    n_set = sum(1 for *_x, was_set in scenario.parameters() if was_set)
-    lines += ["## What the scenario changes from the defaults", ""]
+    overrides = dict(meta.get("overrides") or {})
+    n_set = len(meta["set_by_file"]) if "set_by_file" in meta else None
+    if n_set is None:
+        n_set = sum(1 for *_x, was_set in scenario.parameters() if was_set)
+    lines += ["## What the run changes from the defaults", ""]
     if changed:
         lines += [
             "| parameter | value | default | unit | provenance of the default |",
             "|---|---|---|---|---|",
         ]
         for key, value, default, info in changed:
+            how = " (set by the command line, --creators)" if key in overrides else ""
             lines.append(
-                f"| `{key}` | {_cell(fmt_value(value))} | {_cell(fmt_value(default))} | "
+                f"| `{key}` | {_cell(fmt_value(value))}{how} | {_cell(fmt_value(default))} | "
                 f"{_cell(info.unit)} | {_cell(provenance(info))} |"
             )
     else:
         lines.append("Nothing: every parameter has its default value.")
+    by_file = len([k for k, *_x in changed if k not in overrides])
     lines += [
         "",
-        f"The scenario file sets {n_set} parameter(s) in all, {len(changed)} of them to a value "
-        "other than the default. `creatorsim explain "
+        f"The scenario file sets {n_set} parameter(s) in all; {by_file} parameter(s) differ from "
+        "the default through the file"
+        + (
+            ", "
+            + ", ".join(f"`{k}` = {fmt_value(v)}" for k, v in overrides.items())
+            + " through the command line"
+            if overrides
+            else ""
+        )
+        + ". `creatorsim explain "
         + (scenario.path or "SCENARIO")
         + "` lists every parameter with its value, default, unit and provenance.",
         "",

@@ -173,3 +173,115 @@ def test_score_takes_a_shipped_example_and_scenario_by_name(tmp_path):
                          "gmv", "--top", "1")
     assert r.stdout.splitlines()[1:] == by_path.stdout.splitlines()[1:]  # same lists
     assert "of 36 creators eligible" in r.stdout and "[beauty] gmv list (top 1)" in r.stdout
+
+
+# -- issue 12: warnings, --start-date, --format, --out, explain ------------------------------
+@pytest.fixture
+def explainable(tmp_path: Path) -> Path:
+    """25 days of beauty creators: x fulfils 1 of 3 samples (one feature too late), y stops
+    after day 1, z is fine."""
+    d = tmp_path / "explainable"
+    d.mkdir()
+    _write(
+        d / "creators.csv",
+        [["creator_id", "category", "followers"], ["x", "beauty", 5000], ["y", "beauty", 6000],
+         ["z", "beauty", 7000]],
+    )
+    rows = [ACT_HEAD]
+    for day in range(25):
+        rows.append([day, "x", 1, 0, 0, 1, 1000, 20000, 50, 5000, 40, 4, 40.0])
+        rows.append([day, "z", 1, 0, 0, 1, 900, 20000, 50, 7000, 40, 4, 30.0])
+        if day < 2:
+            rows.append([day, "y", 1, 0, 0, 1, 1000, 20000, 50, 6000, 40, 4, 40.0])
+    _write(d / "activity.csv", rows)
+    _write(
+        d / "samples.csv",
+        [["sample_id", "creator_id", "merchant_id", "shipped_day", "delivered_day"],
+         ["s1", "x", "m1", 0, 2], ["s2", "x", "m1", 0, 2], ["s3", "x", "m2", 1, 3]],
+    )
+    _write(
+        d / "features.csv",
+        [["sample_id", "kind", "start_day", "end_day", "continuous_minutes"],
+         ["s1", "video", 3, "", ""], ["s3", "video", 20, 22, ""]],
+    )
+    return d
+
+
+def test_explain_gives_gmv_in_currency_a_rate_against_a_rate_and_the_features(explainable):
+    r = creatorsim("score", str(explainable), "--explain", "x")
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    # GMV is the GMV list's measure (week: 7 x 40), not a "score"
+    gmv_line = next(line for line in out.splitlines() if line.strip().startswith("gmv "))
+    assert "GMV 280.00" in gmv_line and "score" not in gmv_line
+    # a rate compared with a rate: 1 of 3 decided is 0.33 < 0.5
+    assert "fulfilled 1 of 3 decided samples: a rate of 0.33 < min_fulfilment_rate 0.5" in out
+    # each sample's features explain its status
+    assert "s2         from m1         shipped day   0  deadline day  17  missed (day 17)" in out
+    assert "features: none in the data" in out
+    assert "feature: video from day 20, taken down day 22 (after the deadline: too late)" in out
+    assert "feature: video from day 3\n" in out
+
+
+def test_explain_gives_the_last_active_day_of_an_inactive_creator(explainable):
+    r = creatorsim("score", str(explainable), "--explain", "y")
+    assert r.returncode == 0, r.stderr
+    assert "EXCLUDED from every list (M12/M13): inactive" in r.stdout
+    assert "no video or livestream in the last 7 days (days 18 to 24); last active on day 1" in (
+        r.stdout
+    )
+
+
+def test_score_prints_the_scoring_warnings_on_stderr_before_the_lists(explainable):
+    r = creatorsim("score", str(explainable), "--window", "month", "--day", "20")
+    assert r.returncode == 0, r.stderr
+    warnings = r.stderr.splitlines()
+    assert warnings and all(w.startswith("creatorsim: warning: ") for w in warnings)
+    assert any("starts on day -9, before the first day of data" in w for w in warnings)
+    assert any("'beauty' (3)" in w and "fewer creators than the list length" in w
+               for w in warnings)
+    assert "[beauty] sales list" in r.stdout and "warning" not in r.stdout
+
+
+def test_score_start_date_converts_iso_dates_to_day_numbers(small, tmp_path):
+    import datetime as dt
+
+    dated = tmp_path / "dated"
+    dated.mkdir()
+    for f in small.iterdir():
+        (dated / f.name).write_bytes(f.read_bytes())
+    rows = list(csv.reader((small / "activity.csv").open()))
+    for row in rows[1:]:
+        row[0] = (dt.date(2022, 11, 1) + dt.timedelta(days=int(row[0]))).isoformat()
+    _write(dated / "activity.csv", rows)
+    by_number = creatorsim("score", str(small), "--list", "gmv")
+    by_date = creatorsim("score", str(dated), "--list", "gmv", "--start-date", "2022-11-01")
+    assert by_date.returncode == 0, by_date.stderr
+    assert by_date.stdout.splitlines()[1:] == by_number.stdout.splitlines()[1:]
+    bad = creatorsim("score", str(dated), "--start-date", "2022-13-01")
+    assert bad.returncode == 2 and "'2022-13-01' is not a date: use YYYY-MM-DD" in bad.stderr
+
+
+def test_score_format_without_out_is_an_error(small):
+    r = creatorsim("score", str(small), "--format", "parquet")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "--format parquet applies to the files --out writes; add --out DIR" in r.stderr
+    assert r.stdout == ""
+
+
+def test_score_out_that_is_a_file_is_named_without_errno(small, tmp_path):
+    f = tmp_path / "taken"
+    f.write_text("")
+    r = creatorsim("score", str(small), "--out", str(f))
+    assert r.returncode == 1 and "[Errno" not in r.stderr and "Traceback" not in r.stderr
+    assert f"--out {f}: exists and is not a folder" in r.stderr
+    assert r.stdout == ""  # refused before scoring
+
+
+def test_score_out_files_get_the_usual_permissions(small, tmp_path):
+    r = creatorsim("score", str(small), "--out", str(tmp_path / "o"))
+    assert r.returncode == 0, r.stderr
+    mask = os.umask(0)
+    os.umask(mask)
+    for p in (tmp_path / "o").iterdir():
+        assert p.stat().st_mode & 0o777 == 0o666 & ~mask, p.name

@@ -6,6 +6,9 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+import re
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -321,12 +324,19 @@ def test_compare_finds_a_known_difference_and_none_where_there_is_none(tmp_path)
     for o in OUTCOMES:
         r = rows[("inert", o.name)]
         if not math.isnan(r["base_mean"]):
-            assert r["difference"] == 0.0 and r["ci_low"] <= 0 <= r["ci_high"], o
+            assert r["difference"] == 0.0, o
+            if r["constant"]:  # no interval for what cannot vary
+                assert math.isnan(r["ci_low"]) and math.isnan(r["p_value"]), o
+            else:
+                assert r["ci_low"] <= 0 <= r["ci_high"] and r["p_holm"] == 1.0, o
             compared += 1
     assert compared >= 10
     for name in ("compare.parquet", "runs.parquet", "compare.png", "compare.txt"):
         assert (tmp_path / "c" / name).stat().st_size > 0
-    assert "gmv_mean" in (tmp_path / "c" / "compare.txt").read_text()
+    text = (tmp_path / "c" / "compare.txt").read_text()
+    assert "gmv_mean" in text and "currency per day" in text
+    assert "* the 95% interval excludes 0 (not adjusted for multiplicity)" in text
+    assert gmv["p_value"] < 0.05 and gmv["p_value"] <= gmv["p_holm"] <= 1.0
 
     # A renamed copy of the base, run in a store of its own (a run's key leaves the name
     # out, so in the base's store it would reuse the base's files): two separate runs per
@@ -441,3 +451,131 @@ def test_a_sweep_file_may_name_a_shipped_scenario(tmp_path):
     p.write_text(p.read_text().replace("feed_coupled", "feed_coupeld"))
     with pytest.raises(ConfigError, match="feed_coupeld"):
         load_sweep(p)
+
+
+def test_holm_adjusts_step_down_and_keeps_nan():
+    from sim.experiments.comparison import holm
+
+    # m = 4 tested: 0.01 x 4, 0.02 x 3, 0.03 x 2 -> 0.06 (monotone), 0.5 x 1
+    got = holm([0.03, float("nan"), 0.01, 0.5, 0.02])
+    assert math.isnan(got[1])
+    assert got[2] == pytest.approx(0.04) and got[4] == pytest.approx(0.06)
+    assert got[0] == pytest.approx(0.06) and got[3] == pytest.approx(0.5)
+
+
+def test_is_constant_tells_float_noise_from_variation():
+    from sim.experiments.summary import is_constant
+
+    assert is_constant([7.4e-18, -5.5e-19, 1.1e-17])  # the incentive of an unread list
+    assert is_constant([0.1, 0.10000000000000003, float("nan"), 0.1])
+    assert is_constant([23541.0, 23541.0 + 1e-9])  # relative to the mean for large values
+    assert not is_constant([0.63, 0.6333])
+    assert not is_constant([5.0])  # one value cannot show variation
+
+
+# -- issue 12 through the command line -------------------------------------------------------
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "sim.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=300,
+    )
+
+
+def test_compare_cli_flags_constants_warns_on_an_unread_weight_and_prints_plain_numbers(
+    tmp_path,
+):
+    (tmp_path / "coop2.toml").write_text(
+        '[scenario]\nname = "coop2"\n\n[scoring.overall]\ncooperation = 2.0\n'
+    )
+    # the default size, so the lists are full as in the baseline
+    r = _cli(
+        "compare",
+        "reported_2022",
+        "coop2.toml",
+        "--seeds",
+        "2",
+        "--days",
+        "20",
+        "--no-progress",
+        "--out",
+        "c",
+        cwd=tmp_path,
+    )
+    assert r.returncode == 0, r.stderr
+    assert (
+        "creatorsim: warning: coop2: scoring.overall.cooperation differs from reported_2022 but "
+        "cannot change any outcome: a weight of the overall list, which nothing reads"
+    ) in r.stderr
+    text = (tmp_path / "c" / "compare.txt").read_text()
+    rows = {ln.split()[0]: ln for ln in text.splitlines() if ln.startswith("  ") and "_" in ln}
+    for name in ("share_listed_mean", "list_exposure_gini_mean", "incentive_overloaded_mean"):
+        assert "constant by construction in this scenario" in rows[name], name
+    assert "constant by construction" not in rows["gmv_mean"]
+    # nothing differs, so no row has a * and no legend for it
+    assert " *" not in text and "interval excludes 0" not in text
+    assert "Holm p" in text and "outcomes tested together" in text
+    assert not re.search(r"\d[eE][+-]\d", text)  # no scientific notation
+    assert "currency per day" in rows["gmv_mean"] and "Gini (0-1)" in rows["feed_gini_mean"]
+    assert "compare.png leaves out" in r.stdout  # the constant rows, named under its axis
+
+
+def test_compare_cli_names_a_bad_out_or_scenario_before_running(tmp_path):
+    (tmp_path / "f").write_text("")
+    r = _cli("compare", "reported_2022", "feed_coupled", "--seeds", "2", "--out", "f", cwd=tmp_path)
+    assert r.returncode == 1 and "[Errno" not in r.stderr and "Traceback" not in r.stderr
+    assert "--out f: exists and is not a folder" in r.stderr
+    (tmp_path / "variant.toml").mkdir()
+    r = _cli("compare", "reported_2022", "variant.toml/", "--seeds", "2", cwd=tmp_path)
+    assert r.returncode == 1 and "scenario variant.toml: is a folder" in r.stderr
+
+
+def test_forest_plot_leaves_out_rows_whose_base_mean_is_about_zero():
+    import pyarrow as pa
+
+    from sim.experiments.comparison import Comparison
+
+    def row(outcome, base, diff, half, constant=False):
+        nan = math.nan
+        return {
+            "variant": "v",
+            "base": "b",
+            "outcome": outcome,
+            "n": 5,
+            "base_mean": base,
+            "variant_mean": base + diff,
+            "difference": diff,
+            "sd_difference": 1.0,
+            "ci_low": nan if constant else diff - half,
+            "ci_high": nan if constant else diff + half,
+            "half_width": nan if constant else half,
+            "correlation": nan,
+            "seeds_to_halve": 13.0,
+            "p_value": nan if constant else 0.01,
+            "constant": constant,
+            "relative_difference": diff / base if base else nan,
+            "level": 0.95,
+            "p_holm": nan if constant else 0.02,
+        }
+
+    rows = [
+        row("gmv_mean", 1000.0, 50.0, 10.0),  # +5% +- 1%: shown
+        row("incentive_gap_mean", 0.002, 0.5, 8.0),  # +-400000% of a base of about 0: left out
+        row("share_listed_mean", 0.1, 0.0, 0.0, constant=True),  # no interval: left out
+    ]
+    c = Comparison(("b", "v"), (1, 2, 3, 4, 5), pa.Table.from_pylist(rows), None, 0.95, None)
+    assert c.dropped_from_plot() == ["incentive_gap_mean", "share_listed_mean"]
+    fig = c.forest_plot()
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["gmv_mean"]
+    lo, hi = ax.get_xlim()
+    assert -20 < lo < 4 and 6 < hi < 20  # the axis fits +5% +- 1%, not +-400000%
+    notes = " ".join(t.get_text() for t in fig.texts)
+    assert "incentive_gap_mean" in notes and "share_listed_mean" in notes
+    text = c.text()
+    assert "share_listed_mean" in text and "constant by construction in this scenario" in text
+    assert "* the 95% interval excludes 0" in text  # gmv's row has a *

@@ -43,6 +43,10 @@ def creatorsim(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     )
 
 
+def _hash_with_creators(n: int) -> str:
+    return Scenario.from_toml(BASELINE).with_values({"population.creators": n}).hash
+
+
 @cache
 def small_run(seed: int) -> RunResult:
     return run_scenario(
@@ -79,7 +83,8 @@ def test_tables_have_one_row_per_day_creator_and_snapshot_days():
     assert set(days) <= {6, 13, 20, 24} and 24 in days  # every 7 days, and the last day
     assert r.snapshots["list"].dtype.kind == "U"
     assert r.metadata["seed"] == 3 and r.metadata["scenario"]["name"] == "reported_2022"
-    assert r.metadata["scenario"]["hash"] == Scenario.from_toml(BASELINE).hash
+    # the hash of the parameters the run ran with: --creators 300 included
+    assert r.metadata["scenario"]["hash"] == _hash_with_creators(300)
     assert r.files == {} and r.out_dir is None
 
 
@@ -107,9 +112,10 @@ def test_a_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
     monkeypatch.setattr(report, "render_report", boom)
     with pytest.raises(OSError, match="disk full"):
         write_outputs(small_run(3), tmp_path / "out")
-    names = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert "run.json" not in names and "report.md" not in names  # run.json marks completion
-    assert not [n for n in names if n.endswith(".tmp") or n.startswith(".")]
+    # the earlier run is untouched; the staging folder and the lock file are gone
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["run.json"]
+    assert (tmp_path / "out" / "run.json").read_text() == "{}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
 def test_tail_means_ignore_nan_and_use_the_last_days():
@@ -157,10 +163,12 @@ def test_cli_run_json_has_scenario_hash_seed_parameters_versions(cli_run):
     _r, out = cli_run
     meta = json.loads((out / "run.json").read_text())
     sc = Scenario.from_toml(BASELINE)
-    assert meta["scenario"]["hash"] == sc.hash and meta["scenario"]["name"] == "reported_2022"
+    assert meta["scenario"]["hash"] == _hash_with_creators(300)
+    assert meta["scenario"]["name"] == "reported_2022"
     assert meta["scenario"]["path"] == str(BASELINE)
     assert meta["seed"] == 5 and meta["days"] == 20 and meta["creators"] == 300
-    assert meta["parameters"] == sc.values()
+    assert meta["parameters"] == {**sc.values(), "population.creators": 300}  # --creators
+    assert meta["overrides"] == {"population.creators": 300}
     assert meta["parameters"]["scoring.fulfilment.window_days"] == 17
     v = meta["versions"]
     assert {"creatorsim", "numpy", "mesa", "python"} <= set(v)
@@ -188,7 +196,7 @@ def test_cli_run_parquet_tables_load_with_one_row_per_day_and_creator(cli_run):
     assert table.schema.metadata[b"creatorsim.seed"] == b"5"
     assert (
         table.schema.metadata[b"creatorsim.scenario_hash"]
-        == Scenario.from_toml(BASELINE).hash.encode()
+        == _hash_with_creators(300).encode()
     )
     daily = table.to_pydict()
     assert daily["day"] == list(range(20))
@@ -278,7 +286,6 @@ def test_variants_differ_from_the_2022_reading_only_where_they_say(name):
         (["--seed", "1", "--days", "1.5"], "'1.5' is not a number of days"),
         (["--seed", "1", "--creators", "5"], "5 is not allowed: use an integer >= 10"),
         (["--seed", "1", "--creators", "many"], "'many' is not a number of creators"),
-        ([], "the following arguments are required: --seed"),
     ],
 )
 def test_run_bad_arguments_exit_2_with_the_reason(args, needle, capsys):
@@ -387,3 +394,53 @@ def test_one_progress_bar_is_shown_only_where_someone_sees_it(monkeypatch):
     finally:
         for b in bars:
             b.close()
+
+
+# -- issue 12: constant outcomes, unreachable changes ----------------------------------------
+COOP = """\
+[scenario]
+name = "coop2"
+description = "doubles the cooperation weight of the overall list"
+
+[scoring.overall]
+cooperation = 2.0
+"""
+
+
+def test_outcomes_constant_by_construction_are_flagged_in_the_baseline(tmp_path):
+    # the default size (2000 creators in 4 categories): full lists; merchants read the sales
+    # list's first 50 positions (merchants.positions_viewed), so share_listed = 50 x 4 / 2000
+    r = creatorsim("run", "reported_2022", "--days", "20", "--no-progress", "--out", "b",
+                   cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    meta = json.loads((tmp_path / "b" / "run.json").read_text())
+    constant = set(meta["outcomes"]["constant"])
+    for key in ("share_listed", "list_exposure_gini", "list_top1_share", "incentive_overloaded"):
+        assert key in constant, key
+    assert meta["outcomes"]["means"]["share_listed"] == pytest.approx(50 * 4 / 2000)
+    for key in ("feed_gini", "gmv", "workload_mean", "share_eligible"):
+        assert key not in constant, key
+    report_md = (tmp_path / "b" / "report.md").read_text()
+    flagged = [ln for ln in report_md.splitlines() if "constant by construction" in ln]
+    assert any("`share_listed`" in ln for ln in flagged)
+    assert any("`incentive_overloaded`" in ln for ln in flagged)
+    assert not any("`feed_gini`" in ln for ln in flagged)
+    listed = next(ln for ln in r.stdout.splitlines() if "Creators on a list" in ln)
+    assert listed.endswith("10.00%  (constant by construction in this scenario)")
+
+
+def test_explain_warns_about_a_change_that_reaches_no_outcome(tmp_path):
+    f = tmp_path / "coop2.toml"
+    f.write_text(COOP)
+    r = creatorsim("explain", str(f))
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.splitlines() == [
+        "creatorsim: warning: scoring.overall.cooperation is changed but cannot change any "
+        "outcome in this scenario: a weight of the overall list, which nothing reads (lists "
+        "read: sales)"
+    ]
+    # read by the feed (M14 coupling to the overall list): no warning
+    g = tmp_path / "coupled.toml"
+    g.write_text(COOP + "\n[attention]\ncoupling = 0.5\ncoupling_list = \"overall\"\n")
+    r = creatorsim("explain", str(g))
+    assert r.returncode == 0 and "warning" not in r.stderr, r.stderr

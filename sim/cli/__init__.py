@@ -11,7 +11,9 @@ SCENARIO`` lists every parameter with its value, default, unit and provenance
 (registered by :mod:`sim.validation`). Shared argument types are in :mod:`sim.cli.args`.
 
 Bad arguments and bad data end with a one-line message naming the problem and exit status 2
-(usage) or 1 (data, scenario or a missing optional extra), never a traceback.
+(usage) or 1 (data, scenario, an unusable output path, too little memory or a missing optional
+extra), never a traceback nor Python's ``[Errno N]`` text; docs/errors.md catalogues them
+(checked by tests/test_errors_catalogue.py).
 
 Layout (no import cycle): :mod:`sim.cli.main` builds the parser from the command modules and
 dispatches; the command modules import :mod:`sim.cli.args` and the library, never

@@ -11,14 +11,16 @@ with one line naming the extra (status 1).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from scoring.params import ConfigError
 
-from ..data import scenario_path, sweep_path
+from ..data import sweep_path
 from ..extras import require
 from .args import int_at_least, safe_name
+from .scenarios import load_scenario
 
 __all__ = ["add_parsers", "compare", "sensitivity", "sweep"]
 
@@ -157,13 +159,25 @@ def _need_scheduler_extra(args: argparse.Namespace, command: str) -> None:
         require("experiments", f"creatorsim {command} on a Dask cluster", ("distributed",))
 
 
+def _check_out_folder(out: Path) -> None:
+    """Refuse an output folder that cannot be one, before any run (the path named)."""
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {out}: exists and is not a folder; give a folder")
+    p = out
+    while not p.exists():
+        p = p.parent
+    if not p.is_dir():
+        raise ValueError(f"--out {out}: {p} is a file, so the folder cannot be created")
+    if not os.access(p, os.W_OK | os.X_OK):
+        raise ValueError(f"--out {out}: {p} is not writable")
+
+
 def compare(args: argparse.Namespace) -> int:
     """Run ``creatorsim compare``; returns the exit status."""
     from ..experiments.comparison import compare as run_comparison
-    from ..scenario import Scenario
 
     _need_scheduler_extra(args, "compare")
-    scenarios = [Scenario.from_toml(scenario_path(p)) for p in args.scenarios]
+    scenarios = [load_scenario(p) for p in args.scenarios]
     if len(scenarios) < 2:
         print(
             "creatorsim compare: error: give a base scenario and at least one variant",
@@ -172,6 +186,7 @@ def compare(args: argparse.Namespace) -> int:
         return 2
     names = "-vs-".join(safe_name(s.name) for s in scenarios[:3])
     out = Path(args.out) if args.out else Path("out") / f"compare-{names}"
+    _check_out_folder(out)
     result = run_comparison(
         scenarios,
         seeds=args.seeds,
@@ -186,8 +201,16 @@ def compare(args: argparse.Namespace) -> int:
         retry_failed=args.retry_failed,
         progress=False if args.no_progress else None,
     )
+    for line in result.warnings:
+        print(f"creatorsim: warning: {line}", file=sys.stderr)
     print(result.text())
     print(f"creatorsim: {result.report}")
+    dropped = result.dropped_from_plot()
+    if dropped:
+        print(
+            f"compare.png leaves out {len(dropped)} outcome(s) constant by construction or "
+            "with a base mean about 0 (named under its axis)"
+        )
     print(f"wrote {out}/: " + ", ".join(p.name for p in result.files))
     return 1 if result.report.failed or result.report.skipped_failed else 0
 
@@ -205,6 +228,7 @@ def sweep(args: argparse.Namespace) -> int:
     try:
         spec = load_sweep(sweep_path(args.sweep))
         out = Path(args.out) if args.out else Path("out") / f"sweep-{safe_name(spec.name)}"
+        _check_out_folder(out)
         result = run_sweep(
             spec,
             out,

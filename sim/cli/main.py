@@ -19,7 +19,7 @@ from ..extras import MissingExtra
 from ..runtime import keep_freed_memory
 from . import calibrate, experiments, run, scenarios, score
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "main", "os_error_message"]
 
 
 def _add_validation(sub: argparse._SubParsersAction) -> None:
@@ -61,10 +61,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 1
-    except (ValueError, KeyError, OSError) as exc:
+    except OSError as exc:
+        print(f"creatorsim: error: {os_error_message(exc)}", file=sys.stderr)
+        return 1
+    except (ValueError, KeyError) as exc:
         msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         print(f"creatorsim: error: {msg}", file=sys.stderr)
         return 1
+    except MemoryError as exc:
+        msg = str(exc) or "out of memory; use a smaller --creators (or fewer --days)"
+        print(f"creatorsim: error: {msg}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
-        print("creatorsim: interrupted; no output file was left half-written", file=sys.stderr)
+        print(
+            "creatorsim: interrupted; no output was left half-written (a run's folder is "
+            "swapped in only when complete; compare and sweep keep the runs they finished)",
+            file=sys.stderr,
+        )
         return 130
+
+
+def os_error_message(exc: OSError) -> str:
+    """An I/O error as one line naming the path, without Python's ``[Errno N]`` prefix."""
+    if exc.filename is None:
+        return str(exc) if exc.errno is None else (exc.strerror or str(exc))
+    what = (exc.strerror or "").lower() or "cannot be used"
+    path = f"{exc.filename}" + (f" -> {exc.filename2}" if exc.filename2 else "")
+    return f"{path}: {what}"

@@ -9,11 +9,12 @@ value, default, unit and provenance. SCENARIO is a TOML file or a shipped scenar
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..data import scenario_path
 from .args import int_at_least, safe_name
+from .scenarios import load_scenario
 
 __all__ = ["add_parsers", "explain", "run"]
 
@@ -34,9 +35,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     r.add_argument(
         "--seed",
         type=int_at_least(0, "a seed"),
-        required=True,
+        default=0,
         metavar="S",
-        help="random seed (an integer >= 0); one seed fixes the whole run",
+        help="random seed (an integer >= 0; default 0, recorded in run.json); one seed fixes "
+        "the whole run",
     )
     r.add_argument(
         "--days",
@@ -48,12 +50,19 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         "--creators",
         type=int_at_least(10, "a number of creators"),
         metavar="N",
-        help="creators at the start (default: the scenario's population.creators)",
+        help="creators at the start (default: the scenario's population.creators); refused "
+        "if the run would not fit in the available memory",
     )
     r.add_argument(
         "--out",
         metavar="DIR",
-        help="folder for the outputs (default: out/<scenario name>-seed<S>)",
+        help="folder for the outputs (default: out/<scenario name>-seed<S>); replaced as a "
+        "whole when the run is complete (run.json, written last, marks a complete run)",
+    )
+    r.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace --out even if it is a non-empty folder that holds no creatorsim run",
     )
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
     r.set_defaults(handler=run)
@@ -74,13 +83,12 @@ def run(args: argparse.Namespace) -> int:
     """Run ``creatorsim run``; returns the exit status."""
     from ..report import TAIL_DAYS, summary_lines
     from ..run import run_scenario
-    from ..scenario import Scenario
 
-    scenario = Scenario.from_toml(scenario_path(args.scenario))
+    scenario = load_scenario(args.scenario)
     default_out = Path("out") / f"{safe_name(scenario.name, 'scenario')}-seed{args.seed}"
     out = Path(args.out) if args.out else default_out
     if out.exists() and not out.is_dir():
-        raise ValueError(f"--out {str(out)!r} exists and is not a folder")
+        raise ValueError(f"--out {out}: exists and is not a folder; give a folder")
     result = run_scenario(
         scenario,
         seed=args.seed,
@@ -88,6 +96,7 @@ def run(args: argparse.Namespace) -> int:
         creators=args.creators,
         out_dir=out,
         progress=not args.no_progress,
+        overwrite=args.overwrite,
     )
     t = result.timings
     print(
@@ -105,9 +114,8 @@ def run(args: argparse.Namespace) -> int:
 def explain(args: argparse.Namespace) -> int:
     """Run ``creatorsim explain``; returns the exit status."""
     from ..report import fmt_value, provenance
-    from ..scenario import Scenario
 
-    scenario = Scenario.from_toml(scenario_path(args.scenario))
+    scenario = load_scenario(args.scenario)
     rows = []
     for key, value, default, info, was_set in scenario.parameters():
         mark = ("*" if value != default else "=") if was_set else ""
@@ -137,6 +145,14 @@ def explain(args: argparse.Namespace) -> int:
         cells = [f"{c:<{w}}" for c, w in zip(r[:5], widths, strict=True)]
         return "  ".join([*cells, r[5]]).rstrip()
 
+    from ..report import unreachable_changes
+
+    for key, why in unreachable_changes(scenario):
+        print(
+            f"creatorsim: warning: {key} is changed but cannot change any outcome in this "
+            f"scenario: {why}",
+            file=sys.stderr,
+        )
     print(line(head))
     section = None
     for r in rows:

@@ -8,10 +8,35 @@ from __future__ import annotations
 
 import argparse
 import textwrap
+from pathlib import Path
 
-from ..data import scenarios_dir, shipped_scenarios
+from ..data import scenario_path, scenarios_dir, shipped_scenarios
 
-__all__ = ["add_parsers", "list_scenarios"]
+__all__ = ["add_parsers", "list_scenarios", "load_scenario"]
+
+
+def load_scenario(arg: str):
+    """The scenario a SCENARIO argument names (a file or a shipped name), or a one-line error
+    naming the path: a folder, an unreadable or a binary (not UTF-8) file included."""
+    from scoring import ConfigError
+
+    from ..scenario import Scenario
+
+    path = scenario_path(arg)
+    p = Path(path)
+    if p.is_dir():
+        raise ValueError(f"scenario {p}: is a folder; give a scenario TOML file")
+    try:
+        return Scenario.from_toml(p)
+    except ConfigError:
+        raise
+    except UnicodeDecodeError as exc:
+        raise ValueError(
+            f"scenario {p}: not a text file (byte {exc.start} is not UTF-8); give a scenario "
+            "TOML file"
+        ) from None
+    except OSError as exc:
+        raise ValueError(f"scenario {p}: cannot be read ({exc.strerror or exc})") from None
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:

@@ -8,8 +8,10 @@ example dataset (``creators_month``); ``--scenario`` a TOML file or a shipped sc
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from scoring import LISTS, WINDOW_DAYS, ScoringPolicy, load_dataset, score_dataset, write_tables
 
@@ -64,8 +66,29 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     )
     s.add_argument("--explain", metavar="CREATOR_ID", help="explain one creator's score")
     s.add_argument("--out", metavar="DIR", help="write lists, indices, samples, eligibility here")
-    s.add_argument("--format", choices=("csv", "parquet"), default="csv", help="for --out")
+    s.add_argument(
+        "--format",
+        choices=("csv", "parquet"),
+        help="format of the files --out writes (default csv); needs --out",
+    )
+    s.add_argument(
+        "--start-date",
+        type=iso_date,
+        metavar="YYYY-MM-DD",
+        help="the calendar date of day 0: day columns may then hold ISO dates "
+        "(2022-11-03), converted to day numbers (docs/data.md)",
+    )
     s.set_defaults(handler=score)
+
+
+def iso_date(text: str) -> dt.date:
+    """An argparse ``type=`` for ``--start-date``: an ISO calendar date."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date: use YYYY-MM-DD, e.g. 2022-11-01"
+        ) from None
 
 
 def _print_lists(result, lists: Sequence[str], categories: Sequence[str], top: int) -> None:
@@ -99,9 +122,22 @@ def score(args: argparse.Namespace) -> int:
             f"--window {args.window!r} is not computed by the scenario's policy; its windows: "
             + ", ".join(policy.windows)
         )
-    dataset = load_dataset(dataset_path(args.dataset))
+    if args.format and not args.out:
+        raise ValueError(
+            f"--format {args.format} applies to the files --out writes; add --out DIR, or drop "
+            "--format to print the lists"
+        )
+    if args.out:  # before the work, not after it
+        out = Path(args.out)
+        if out.exists() and not out.is_dir():
+            raise ValueError(f"--out {out}: exists and is not a folder; give a folder")
+    dataset = load_dataset(dataset_path(args.dataset), start_date=args.start_date)
+    if dataset.n_days == 0:
+        raise ValueError(f"{dataset.path}: no activity rows, so there is no day to score")
     day = dataset.n_days - 1 if args.day is None else args.day
     result = score_dataset(dataset, policy, day=day, window=args.window)
+    for line in result.warnings:
+        print(f"creatorsim: warning: {line}", file=sys.stderr)
     categories = args.category or list(result.categories)
     unknown = [c for c in categories if c not in result.categories]
     if unknown:
@@ -114,6 +150,6 @@ def score(args: argparse.Namespace) -> int:
     else:
         _print_lists(result, args.lists or list(LISTS), categories, args.top)
     if args.out:
-        for path in write_tables(result, args.out, fmt=args.format):
+        for path in write_tables(result, args.out, fmt=args.format or "csv"):
             print(f"wrote {path}", file=sys.stderr)
     return 0

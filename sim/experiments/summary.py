@@ -11,6 +11,13 @@ named from the domain (DESIGN.md, "Outcomes every run reports"):
 
 NaN days (e.g. no sample decided, the weekly burnout incentive) are ignored; an outcome whose
 days are all NaN is NaN.
+
+Some outcomes cannot vary in a scenario: with full lists, ``share_listed`` is list positions x
+categories / creators, and the list-exposure concentration is fixed by the exposure-by-position
+curve; the list-score gain of one more video is zero (float noise of 1e-17) when no list
+merchants use rewards videos. :func:`is_constant` tells them apart (spread within
+:data:`CONSTANT_RTOL`), so that reports flag them as "constant by construction in this
+scenario" instead of giving them a confidence interval.
 """
 
 from __future__ import annotations
@@ -23,7 +30,37 @@ from typing import Literal
 
 import numpy as np
 
-__all__ = ["OUTCOMES", "Outcome", "default_burn_in", "outcome_names", "summarise"]
+__all__ = [
+    "CONSTANT_NOTE",
+    "CONSTANT_RTOL",
+    "OUTCOMES",
+    "Outcome",
+    "default_burn_in",
+    "is_constant",
+    "outcome_names",
+    "summarise",
+    "unit_of",
+]
+
+#: Values whose spread (max - min) is at most this times ``max(1, |mean|)`` are constant: a
+#: relative tolerance for large outcomes (GMV), an absolute one for shares and scores, where
+#: the float noise of a sum of zeros is about 1e-17.
+CONSTANT_RTOL = 1e-12
+#: How reports flag such an outcome.
+CONSTANT_NOTE = "constant by construction in this scenario"
+
+
+def is_constant(values: np.ndarray | list[float]) -> bool:
+    """True if the non-NaN ``values`` (at least two) do not vary beyond float noise.
+
+    Fewer than two values cannot show variation, so they are not called constant.
+    """
+    v = np.asarray(values, dtype=np.float64)
+    v = v[~np.isnan(v)]
+    if v.size < 2:
+        return False
+    spread = float(v.max() - v.min())
+    return spread <= CONSTANT_RTOL * max(1.0, abs(float(v.mean())))
 
 
 @dataclass(frozen=True)
@@ -67,6 +104,28 @@ OUTCOMES: tuple[Outcome, ...] = (
     _o("gmv_gini", "mean", "Gini of GMV among creators"),
     _o("merchant_sample_roi", "mean", "GMV of featured samples over their cost"),
 )
+
+
+#: The unit of each outcome, for tables people read (shares and Gini coefficients are 0-1).
+_UNITS = {
+    "burnouts_today_total": "burnouts",
+    "exits_today_total": "creators",
+    "incentive_overloaded_mean": "list score per video",
+    "incentive_gap_mean": "currency per video",
+    "effort_mean_final": "x planned hours",
+    "workload_mean_mean": "hours / capacity",
+    "gmv_mean": "currency per day",
+    "merchant_sample_roi_mean": "GMV / sample cost",
+}
+
+
+def unit_of(name: str) -> str:
+    """The unit of outcome ``name``: a Gini, a share (0-1), or what :data:`_UNITS` says."""
+    if name in _UNITS:
+        return _UNITS[name]
+    if "gini" in name:
+        return "Gini (0-1)"
+    return "share (0-1)"
 
 
 def outcome_names() -> tuple[str, ...]:

@@ -1,0 +1,200 @@
+"""docs/errors.md: the catalogue of bad inputs of the command line and the message each gets.
+
+Each case below runs ``creatorsim`` as a subprocess in a fresh folder and takes the first line
+of stderr. The table between the ``errors:begin`` and ``errors:end`` markers of docs/errors.md
+must equal the table these cases produce, so the catalogue cannot drift from the code. After
+changing a message, regenerate the table with::
+
+    CREATORSIM_WRITE_ERRORS_DOC=1 python -m pytest tests/test_errors_catalogue.py
+
+Machine-dependent parts are replaced before comparing: the test's folder by ``.``, process ids
+by ``N``, the machine's available memory and the size suggested from it by ``N``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DOC = ROOT / "docs" / "errors.md"
+BEGIN, END = "<!-- errors:begin -->", "<!-- errors:end -->"
+UNWRITABLE = "/sys" if os.geteuid() == 0 else "ro"  # /sys refuses even root
+
+
+@dataclass(frozen=True)
+class Case:
+    command: str  # the subcommand, for the table
+    what: str  # the bad input, in words
+    args: tuple[str, ...]
+    setup: Callable[[Path], None] | None = None
+    env: tuple[tuple[str, str], ...] = ()
+
+
+def _file(name: str, data: bytes = b"") -> Callable[[Path], None]:
+    return lambda d: (d / name).write_bytes(data)
+
+
+def _folder(name: str, *files: str) -> Callable[[Path], None]:
+    def make(d: Path) -> None:
+        (d / name).mkdir()
+        for f in files:
+            (d / name / f).write_text("mine\n")
+
+    return make
+
+
+def _unwritable(d: Path) -> None:
+    if UNWRITABLE == "ro":
+        (d / "ro").mkdir()
+        (d / "ro").chmod(0o555)
+
+
+COOP = b'[scenario]\nname = "coop2"\n\n[scoring.overall]\ncooperation = 2.0\n'
+SMALL = ("--creators", "300", "--days", "10", "--no-progress")
+
+CASES: tuple[Case, ...] = (
+    Case("run", "a negative seed", ("run", "reported_2022", "--seed", "-1")),
+    Case("run", "fewer than 10 creators", ("run", "reported_2022", "--creators", "5")),
+    Case(
+        "run",
+        "a population that cannot fit in memory",
+        ("run", "reported_2022", "--creators", "1000000000"),
+    ),
+    Case("run", "--out is a file", ("run", "reported_2022", *SMALL, "--out", "f"), _file("f")),
+    Case(
+        "run",
+        "--out is a non-empty folder that holds no run",
+        ("run", "reported_2022", *SMALL, "--out", "notes"),
+        _folder("notes", "draft.txt"),
+    ),
+    Case(
+        "run",
+        "--out in a folder that cannot be written",
+        ("run", "reported_2022", *SMALL, "--out", f"{UNWRITABLE}/o"),
+        _unwritable,
+    ),
+    Case(
+        "run",
+        "another run is writing to the same --out",
+        ("run", "reported_2022", *SMALL, "--out", "o"),
+        None,
+        (("SECOND_RUN", "1"),),
+    ),
+    Case("run", "a scenario that is a folder", ("run", "sc/"), _folder("sc")),
+    Case(
+        "run",
+        "a scenario that is a binary file",
+        ("run", "sc.toml"),
+        _file("sc.toml", b"\x7fELF\x02\x01\x01\x00\xff\xfe"),
+    ),
+    Case("run", "an unknown scenario name", ("run", "reported_2O22")),
+    Case(
+        "explain",
+        "a change no outcome can see (warning)",
+        ("explain", "coop2.toml"),
+        _file("coop2.toml", COOP),
+    ),
+    Case("score", "--format without --out", ("score", "creators_month", "--format", "parquet")),
+    Case("score", "--out is a file", ("score", "creators_month", "--out", "f"), _file("f")),
+    Case(
+        "score",
+        "--start-date that is not a date",
+        ("score", "creators_month", "--start-date", "2022-11-31"),
+    ),
+    Case(
+        "score",
+        "a window that starts before the data (warning)",
+        ("score", "creators_month", "--window", "month", "--day", "20"),
+    ),
+    Case("score", "a dataset folder that does not exist", ("score", "nowhere/")),
+    Case(
+        "compare",
+        "--out is a file",
+        ("compare", "reported_2022", "feed_coupled", "--out", "f"),
+        _file("f"),
+    ),
+    Case("compare", "a base without a variant", ("compare", "reported_2022")),
+)
+
+
+def _normalise(text: str, cwd: Path) -> str:
+    text = text.replace(str(cwd), ".")
+    text = re.sub(r"pid \d+", "pid N", text)
+    text = re.sub(r"this machine has [\d.]+ GB", "this machine has N GB", text)
+    text = re.sub(r"--creators [\d,]+ or fewer", "--creators N or fewer", text)
+    return text
+
+
+def _run(case: Case, cwd: Path) -> tuple[int, str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("CREATORSIM_TEST_PAUSE_AT", None)
+    cmd = [sys.executable, "-m", "sim.cli", *case.args]
+    first = None
+    if dict(case.env).get("SECOND_RUN"):  # a first run holds the lock while paused
+        first = subprocess.Popen(
+            cmd,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=cwd,
+            env={**env, "CREATORSIM_TEST_PAUSE_AT": "simulate:3"},
+        )
+        assert first.stderr is not None
+        for line in first.stderr:
+            if "test pause at simulate" in line:
+                break
+    try:
+        r = subprocess.run(cmd, capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
+    finally:
+        if first is not None:
+            first.wait(timeout=120)
+    lines = [ln for ln in r.stderr.splitlines() if ln.startswith("creatorsim")]
+    return r.returncode, _normalise(lines[0] if lines else r.stderr.strip(), cwd)
+
+
+def _cell(text: str) -> str:
+    return "`" + text.replace("|", "\\|").replace("`", "'") + "`"
+
+
+def catalogue(tmp_path: Path) -> str:
+    """The Markdown table the cases produce."""
+    rows = [
+        "| command | bad input | exit | message (first line of stderr) |",
+        "|---|---|---:|---|",
+    ]
+    for k, case in enumerate(CASES):
+        cwd = tmp_path / f"case{k}"
+        cwd.mkdir()
+        if case.setup:
+            case.setup(cwd)
+        status, message = _run(case, cwd)
+        shown = " ".join(case.args).replace(UNWRITABLE + "/", "RO/")
+        rows.append(
+            f"| `creatorsim {shown}` | {case.what} | {status} | "
+            f"{_cell(message.replace(UNWRITABLE + '/', 'RO/').replace(UNWRITABLE, 'RO'))} |"
+        )
+    return "\n".join(rows)
+
+
+def test_the_errors_catalogue_matches_what_the_commands_print(tmp_path):
+    t0 = time.monotonic()
+    table = catalogue(tmp_path)
+    doc = DOC.read_text()
+    head, rest = doc.split(BEGIN)
+    _old, tail = rest.split(END)
+    if os.environ.get("CREATORSIM_WRITE_ERRORS_DOC"):
+        DOC.write_text(f"{head}{BEGIN}\n{table}\n{END}{tail}")
+    assert f"{BEGIN}\n{table}\n{END}" in DOC.read_text(), (
+        "docs/errors.md is out of date; regenerate it (see this module's doc):\n" + table
+    )
+    # every message is one line naming what is wrong, never Python's own words
+    for line in table.splitlines()[2:]:
+        assert "[Errno" not in line and "Traceback" not in line, line
+    assert time.monotonic() - t0 < 240
