@@ -262,6 +262,22 @@ class Dataset:
     warnings: tuple[str, ...] = ()
     start_date: dt.date | None = None
 
+    def __repr__(self) -> str:  # the tables would flood a notebook cell
+        rows = ", ".join(
+            f"{name}={len(next(iter(t.values()), ()))}"
+            for name, t in (
+                ("creators", self.creators),
+                ("activity", self.activity),
+                ("samples", self.samples),
+                ("features", self.features),
+                ("messages", self.messages),
+            )
+        )
+        return (
+            f"Dataset({self.path!r}, {self.n_days} days, rows: {rows}, "
+            f"{len(self.warnings)} warning(s))"
+        )
+
 
 # ---------------------------------------------------------------------------- cell parsing
 

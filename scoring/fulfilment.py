@@ -44,6 +44,7 @@ __all__ = [
     "ColumnStore",
     "SampleBook",
     "SampleStatus",
+    "members",
 ]
 
 NOT_SHIPPED, PENDING, FULFILLED_VIDEO, FULFILLED_LIVE, MISSED = -1, 0, 1, 2, 3
@@ -100,7 +101,7 @@ class ColumnStore:
         return self._cols[k][: self.size]
 
 
-def _members(c: np.ndarray, creators: np.ndarray) -> np.ndarray:
+def members(c: np.ndarray, creators: np.ndarray) -> np.ndarray:
     """Which entries of ``c`` (creator indices, -1 = nobody) are in ``creators``: O(len(c))."""
     creators = np.asarray(creators, dtype=np.int64)
     if creators.size == 0 or c.size == 0:
@@ -184,7 +185,7 @@ class SampleBook:
         """Forget whose samples these were (the creators left; their slots are reused): the
         samples keep their statuses but count for nobody (creator -1)."""
         c = self._samples["creator"]
-        c[_members(c, creators)] = -1
+        c[members(c, creators)] = -1
         self._samples.version += 1
 
     def videos_up(self) -> np.ndarray:

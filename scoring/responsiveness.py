@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .fulfilment import ColumnStore, _members
+from .fulfilment import ColumnStore, members
 from .policy import ResponsivenessRule
 
 __all__ = ["MessageBook", "Responsiveness"]
@@ -63,7 +63,7 @@ class MessageBook:
     def detach(self, creators: np.ndarray) -> None:
         """Forget whose messages these were (the creators left; their slots are reused)."""
         c = self._m["creator"]
-        c[_members(c, creators)] = -1
+        c[members(c, creators)] = -1
         self._m.version += 1
 
     def set_replied(self, message: np.ndarray, replied_hour: np.ndarray) -> None:

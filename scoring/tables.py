@@ -65,6 +65,13 @@ class DatasetScores:
     def window(self) -> str:
         return self.scores.window
 
+    def __repr__(self) -> str:  # the dataset and score arrays would flood a notebook cell
+        return (
+            f"DatasetScores({self.dataset.path!r}, {self.window} window ending day {self.day}: "
+            f"{int(self.scores.eligible.sum())} of {self.creator_ids.size} creators eligible, "
+            f"{len(self.categories)} categories, {len(self.warnings)} warning(s))"
+        )
+
     def _creator(self, creator_id: str) -> int:
         hits = np.flatnonzero(self.creator_ids == str(creator_id))
         if hits.size == 0:
