@@ -145,7 +145,8 @@ def _comparison_table(arms: Sequence[dict], labels: Sequence[str], outcomes: Seq
             r = rows[(v, o)]
             if j == 0:
                 cells.append(_g(r["base_mean"]))
-            star = "" if r["ci_low"] <= 0 <= r["ci_high"] else " *"
+            # A constant outcome has no interval (NaN): it is exact, not "excluding 0".
+            star = "" if r["constant"] or r["ci_low"] <= 0 <= r["ci_high"] else " *"
             cells += [
                 _g(r["variant_mean"]),
                 f"{_g(r['difference'], True)} [{_g(r['ci_low'], True)}, "
