@@ -256,9 +256,8 @@ def test_run_json_and_report_record_the_creators_override_and_the_default_seed(t
 
 # -- defect 7: memory -------------------------------------------------------------------------
 def test_a_population_that_cannot_fit_is_refused_before_allocating(tmp_path):
-    t0 = time.monotonic()
+    # The estimate's message (not the MemoryError one) shows the refusal came before allocating.
     r = creatorsim("run", "reported_2022", "--creators", "1000000000", "--out", "big", cwd=tmp_path)
-    assert time.monotonic() - t0 < 30
     assert r.returncode == 1 and "Traceback" not in r.stderr
     line = r.stderr.strip()
     assert "\n" not in line
