@@ -80,6 +80,7 @@ __all__ = [
     "estimate_memory",
     "progress_bar",
     "run_scenario",
+    "versions",
     "write_outputs",
 ]
 
@@ -178,21 +179,19 @@ def _concat_snapshots(snaps: list[dict[str, np.ndarray]]) -> dict[str, np.ndarra
     return out
 
 
-def _versions() -> dict[str, str]:
-    import matplotlib
-    import mesa
-    import pyarrow
+def versions(*extra: str) -> dict[str, str]:
+    """The versions a result records: creatorsim, Python and the libraries it ran on.
+
+    ``extra`` names further modules to record (for example ``"pyabc"``).
+    """
+    import importlib
 
     import scoring
 
-    return {
-        "creatorsim": scoring.__version__,
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "mesa": mesa.__version__,
-        "pyarrow": pyarrow.__version__,
-        "matplotlib": matplotlib.__version__,
-    }
+    out = {"creatorsim": scoring.__version__, "python": platform.python_version()}
+    for name in ("numpy", "mesa", "pyarrow", "matplotlib", *extra):
+        out[name] = importlib.import_module(name).__version__
+    return out
 
 
 def _in_notebook() -> bool:
@@ -606,7 +605,7 @@ def run_scenario(
             "creators": int(model.creators.n),
             "merchants": int(model.merchants.m),
             "snapshot_every": snapshot_every,
-            "versions": _versions(),
+            "versions": versions(),
             "timings": timings,
             "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
             "parameters": scenario.values(),

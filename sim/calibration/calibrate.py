@@ -31,7 +31,6 @@ import datetime as _dt
 import functools
 import math
 import os
-import platform
 import shutil
 import tempfile
 import time
@@ -44,6 +43,7 @@ import numpy as np
 
 from ..experiments.executors import executor_capacity, open_executor
 from ..io import write_json, write_parquet, write_png, write_text
+from ..run import versions
 from . import abc
 from .facts import compute
 from .targets import Fact, Targets
@@ -89,19 +89,6 @@ def _base_scenario(path: str) -> Any:
     from ..scenario import Scenario
 
     return Scenario.from_toml(path)
-
-
-def _versions() -> dict[str, str]:
-    import pyabc
-
-    import scoring
-
-    return {
-        "creatorsim": scoring.__version__,
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "pyabc": pyabc.__version__,
-    }
 
 
 def calibrate(
@@ -297,7 +284,7 @@ def _write(
         "seed": seed,
         "quick": quick,
         "settings": dataclasses.asdict(settings),
-        "versions": _versions(),
+        "versions": versions("pyabc"),
         "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "posterior": {
             k: {
