@@ -19,7 +19,6 @@ from .scenario import ModelParams
 from .population import creator_rows
 from .stages.common import list_standing
 from .stages.contact import list_depth, read_lists
-from .stages.work import holding
 from .state import Market, Today
 
 __all__ = ["DAILY_COLUMNS", "LAST_DAYS", "TALLIES", "Recorder", "daily_outcomes", "list_snapshot"]
@@ -46,7 +45,6 @@ DAILY_COLUMNS = (
     "pieces_per_active",
     "views_per_active",
     "income_per_active",
-    "samples_held_p99",
     "feed_views",
     "feed_gini",
     "feed_top1_share",
@@ -137,8 +135,6 @@ def daily_outcomes(
     pieces = (today.work.videos + today.work.livestreams).astype(np.float64)
     fees = today.fees if today.fees is not None else np.zeros(c.n)
     income = params.merchants.commission * gmv + fees
-    held = np.flatnonzero(holding(market, st.status, day))
-    held_per = np.bincount(market.scoring.samples.creator[held], minlength=c.n)[act]
     ids = np.flatnonzero(listed)
     turnover = 1.0 - jaccard(ids, listed_before) if listed_before is not None else np.nan
     today_f = (st.decided_day == day) & (
@@ -161,7 +157,6 @@ def daily_outcomes(
         "pieces_per_active": _mean(pieces, act),
         "views_per_active": _mean(views, act),
         "income_per_active": _mean(income, act),
-        "samples_held_p99": float(np.quantile(held_per, 0.99)) if n_act else np.nan,
         "feed_views": float(views.sum()),
         "feed_gini": feed_g,
         "feed_top1_share": feed_t1,

@@ -366,7 +366,7 @@ class MerchantParams:
     """How merchants find creators, message them and ship samples (M3, M8, O4)."""
 
     goal_sales: float = param(
-        0.4,
+        0.35,
         unit="share",
         source="assumed",
         low=0.0,
@@ -375,7 +375,7 @@ class MerchantParams:
         reason="most affiliate merchants pay for sales; range 0.2-0.7 in the claims table",
     )
     goal_growth: float = param(
-        0.2,
+        0.15,
         unit="share",
         source="assumed",
         low=0.0,
@@ -403,14 +403,14 @@ class MerchantParams:
         reason="merchants burnt by unfeatured samples (O4); range 0.05-0.4",
     )
     goal_overall: float = param(
-        0.0,
+        0.1,
         unit="share",
         source="assumed",
         low=0.0,
         high=1.0,
         doc="share of merchants who read the combined overall list (M6); the goal shares are "
         "normalised to sum to 1",
-        reason="the reports describe per-index lists; 0 in the baseline",
+        reason="M6 combines the indices into one list; a minority reads it; range 0-0.3",
     )
     list_window: str = param(
         "week",
@@ -589,12 +589,13 @@ class AttentionParams:
     engagement_memory: float = param(
         0.96,
         unit="per day",
-        source="RecSim NG",
+        source="assumed",
         low=0.0,
         high=0.999,
         doc="daily discount of a creator's engagement record E (RecSim NG's provider click "
-        "count): E <- memory x E + views today / mean views; the feed scores social_proof x "
-        "log(1 + E)",
+        "count): E <- memory x E + views today / views_per_creator; the feed scores "
+        "social_proof x log(1 + E)",
+        reason="RecSim NG's discount 0.96 (Mladenov et al. 2021)",
     )
     exploration: float = param(
         0.5,
@@ -901,21 +902,22 @@ class AdaptationParams:
         reason="partial, cautious imitation",
     )
     learning_rate: float = param(
-        0.1,
+        0.2,
         unit="effort per adjustment",
         source="assumed",
         low=0.0,
         high=2.0,
         doc="effort step per adjustment under the gradient rule",
-        reason="a creator changes its routine by about a tenth at a time",
+        reason="a creator changes its routine by about a fifth at a time",
     )
     exp3_gamma: float = param(
         0.1,
         unit="share",
-        source="Auer et al. 2002",
+        source="assumed",
         low=0.0,
         high=1.0,
         doc="EXP3's exploration share over the effort levels (exp3 rule)",
+        reason="a common choice for EXP3 (Auer et al. 2002) with a handful of arms",
     )
     noise: float = param(
         0.05,
@@ -1029,10 +1031,11 @@ class TurnoverParams:
     viability_memory: float = param(
         0.95,
         unit="per day",
-        source="Mladenov et al. 2020",
+        source="assumed",
         low=0.0,
         high=0.999,
         doc="daily discount of the income and views records the viability rule reads",
+        reason="about three weeks' memory; viability as in Mladenov et al. 2020",
     )
     viability_days: int = param(
         60,
@@ -1068,7 +1071,7 @@ class TimeParams:
     """How a run is laid out in time (issue 11 point 5)."""
 
     burn_in_days: int = param(
-        240,
+        365,
         unit="days",
         source="assumed",
         low=0,

@@ -93,8 +93,9 @@ def exp3_step(
 
     ``log_w`` (n, K) log-weights over the effort levels, ``arm`` (n,) the level played this
     period, ``reward`` (n,) its reward in [0, 1]. The played arm's weight grows by
-    ``exp(gamma x reward / (K x p_arm))`` (importance-weighted), then the next arm is drawn
-    from ``(1 - gamma) x softmax(log_w) + gamma / K``. No-regret against the best fixed
+    ``exp(gamma x reward / p_arm)`` (importance-weighted; Auer et al.'s rate gamma / K is
+    raised K-fold because a creator reviews only about 26 times a year), then the next arm is
+    drawn from ``(1 - gamma) x softmax(log_w) + gamma / K``. No-regret against the best fixed
     effort level in hindsight. Returns (log_w, next arm).
     """
     n, k = log_w.shape
@@ -106,7 +107,7 @@ def exp3_step(
 
     p_played = probs(log_w)[np.arange(n), arm]
     log_w = log_w.copy()
-    log_w[np.arange(n), arm] += g * np.clip(reward, 0.0, 1.0) / (k * p_played)
+    log_w[np.arange(n), arm] += g * np.clip(reward, 0.0, 1.0) / p_played
     cum = np.cumsum(probs(log_w), axis=1)
     nxt = (cum < rng.random(n)[:, None] * cum[:, -1:]).sum(axis=1)
     return log_w, np.minimum(nxt, k - 1)

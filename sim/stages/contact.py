@@ -26,6 +26,7 @@ __all__ = [
     "answer_messages",
     "list_depth",
     "merchant_contacts",
+    "position_cdf",
     "read_lists",
     "reach_out",
     "reply",
@@ -46,6 +47,24 @@ def read_lists(params: ModelParams) -> tuple[str, ...]:
     return tuple(
         dict.fromkeys(x for g in GOALS if getattr(mp, f"goal_{g}") > 0 for x in GOAL_LISTS[g])
     )
+
+
+def position_cdf(depth: int, bias: float) -> np.ndarray:
+    """Unnormalised CDF of a merchant's attention over a sampled list's first ``depth`` places.
+
+    On the platform a merchant looks at place p with weight ``p ** -bias``. In a run that
+    samples the platform at rate r, the run's place q stands for the platform's places
+    ((q - 1) / r, q / r], so it gets their summed weight: ``q ** (1 - bias)`` up to a constant
+    (the integral of p^-bias; ``log`` form at bias 1). Merchants, and so contacts, scale with
+    r, so the contacts a creator gets depend on its platform place alone, whatever the run's
+    size (issue 11 point 5).
+    """
+    q = np.arange(1, depth + 1, dtype=np.float64)
+    if abs(1.0 - bias) < 1e-9:
+        return np.log1p(q)
+    if bias > 1.0:  # the integral diverges at 0: use the discrete weights
+        return np.cumsum(q**-bias)
+    return q ** (1.0 - bias)
 
 
 def list_depth(n_creators: int, *, params: ModelParams) -> int:
@@ -85,8 +104,8 @@ def merchant_contacts(
 
     Each merchant makes Poisson(``contacts_per_day``) contacts, capped by its sample budget.
     A contact comes from one of the lists the merchant's goal reads (``GOAL_LISTS``, drawn
-    uniformly; position drawn with weight ``p ** -position_bias`` among the first ``depth``
-    places of the merchant's category, :func:`list_depth`) or, with probability
+    uniformly; position drawn by :func:`position_cdf` among the first ``depth`` places of the
+    merchant's category, :func:`list_depth`) or, with probability
     ``search_share`` or when the list is empty, from a uniform search of the category. A
     share ``paid_offer_share`` of contacts carries a paid offer. Pairs in ``blocked``
     (merchant * n + creator, sorted; creators who missed earlier samples, O4) and repeats
@@ -110,7 +129,7 @@ def merchant_contacts(
     u = rng.random(total)
     paid = rng.random(total) < params.paid_offer_share
     depth = params.positions_viewed if depth is None else int(depth)
-    cum = np.cumsum(np.arange(1, depth + 1, dtype=np.float64) ** -params.position_bias)
+    cum = position_cdf(depth, params.position_bias)
     for j, name in enumerate(READ_LISTS):
         rl = lists.get(name)
         pick = from_list & (which == j)
