@@ -617,6 +617,16 @@ class AttentionParams:
         "interleaving)",
         reason="new content gets a trial audience",
     )
+    following_share: float = param(
+        0.3,
+        unit="share",
+        source="assumed",
+        low=0.0,
+        high=1.0,
+        doc="share of the viewers' budget spent on the Following feed, shared among the "
+        "creators who posted in proportion to their followers (explore_share + this <= 1)",
+        reason="followers see new posts; calibrate with T18-T19",
+    )
     choice_beta: float = param(
         1.0,
         unit="per utility",
@@ -1254,6 +1264,16 @@ def _cross_checks(model: ModelParams, scoring: ScoringPolicy, file: str) -> list
         )
     mp = model.merchants
     goals = ("sales", "growth", "reach", "reliable", "overall")
+    at = model.attention
+    if at.explore_share + at.following_share > 1.0:
+        out.append(
+            Problem(
+                file,
+                "attention.following_share",
+                at.following_share,
+                f"at most 1 - attention.explore_share = {1.0 - at.explore_share:g}",
+            )
+        )
     if sum(getattr(mp, f"goal_{g}") for g in goals) <= 0:
         out.append(
             Problem(file, "merchants.goal_sales", mp.goal_sales, "goal shares summing above 0")

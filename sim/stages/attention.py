@@ -83,7 +83,8 @@ def attention_market(
     quality_weight x quality)`` (RecSim NG multinomial logit), over the creator's pieces with
     :func:`piece_weight` (k-th piece scores ``piece_decay`` x (k - 1) lower, so views respond
     less than in proportion to pieces). A share ``explore_share`` of the budget goes to pieces
-    uniformly (T-RECS interleaving). This is the mean field of the slates: expected views,
+    uniformly (T-RECS interleaving), and a share ``following_share`` to the creators' own
+    followers (the Following feed: in proportion to followers x :func:`piece_weight`). This is the mean field of the slates: expected views,
     then Poisson counts (:func:`counts`); no luck term unless ``views_sigma`` > 0.
 
     Views give watch time, engagements and followers by quality; views of shoppable pieces
@@ -136,8 +137,12 @@ def attention_market(
     if viewers is None:
         viewers = np.bincount(c.category, minlength=k_cat).astype(np.float64)
     budget = params.views_per_creator * np.asarray(viewers, dtype=np.float64)
-    share = (1.0 - params.explore_share) * w / np.maximum(w_sum[cat], 1e-300)
+    fol = c.followers[posting] * kw
+    f_sum = np.bincount(cat, weights=fol, minlength=k_cat)
+    feed = 1.0 - params.explore_share - params.following_share
+    share = feed * w / np.maximum(w_sum[cat], 1e-300)
     share += params.explore_share * pieces[posting] / np.maximum(p_sum[cat], 1.0)
+    share += params.following_share * fol / np.maximum(f_sum[cat], 1e-300)
     # sessions lengthen with the quality of what the segment watched (RecSim v1)
     q_watched = np.bincount(cat, weights=share * c.quality[posting], minlength=k_cat)
     session = np.clip(1.0 + params.session_elasticity * (q_watched - 0.5), 0.5, 1.5)
