@@ -208,7 +208,10 @@ def test_cli_run_parquet_tables_load_with_one_row_per_day_and_creator(cli_run):
         assert list(table)[:2] == ["scenario", "seed"], name
         assert set(table["scenario"]) == {"reported_2022"} and set(table["seed"]) == {5}, name
         assert len(table["seed"]) == len(table["day" if name != "creators" else "creator_id"])
-    assert set(lists["list"]) == {"sales"}
+    # the lists some merchant reads (every goal's lists; the overall list for goal_overall)
+    assert set(lists["list"]) == {
+        "sales", "gmv", "growth", "popularity", "diligence", "cooperation", "overall"
+    }
 
 
 def test_report_lists_the_parameters_a_variant_changes():
