@@ -98,7 +98,8 @@ def build_up(
 
     Pressure comes from the samples creators hold that are due within ``reminder_days``
     (:func:`deadline_pressure`, statuses as of today's scoring); :func:`update_stress` moves
-    stress, and burnouts are counted (for active creators) with the day of each creator's
+    stress, each burnout begun today gets its length (:func:`episode_lengths`), and burnouts
+    are counted (for active creators) with the day of each creator's
     first. Adds the tally ``burnouts_today``.
     """
     c, b, st, day = market.creators, params.burnout, today.status, today.day
@@ -106,20 +107,16 @@ def build_up(
     pressure = deadline_pressure(
         market.scoring.samples.creator[idx], st.deadline_day[idx] - day, c.n, params=b
     )
-    strain = update_stress(
-        c.stress,
-        c.high_days,
-        c.burnt_days_left,
-        c.workload,
-        pressure,
-        params=b,
-        episode_days=episode_lengths(c.n, params=b, rng=rng),
-    )
+    strain = update_stress(c.stress, c.high_days, c.burnt_days_left, c.workload, pressure, params=b)
     c.stress, c.high_days, c.burnt_days_left = (
         strain.stress,
         strain.high_days,
         strain.burnt_days_left,
     )
+    began = np.flatnonzero(strain.burnt_today)  # draw the new episodes' lengths only
+    if began.size:
+        length = episode_lengths(began.size, params=b, rng=rng)
+        c.burnt_days_left[began] = np.maximum(np.rint(length), 1).astype(np.int64)
     burnt_today = strain.burnt_today & c.active
     c.burnouts += burnt_today
     c.days_burnt_out += (c.burnt_days_left > 0) & c.active
