@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from scoring import WINDOW_DAYS, ScoringState
+from scoring import ScoringState
 
 from .population import GOAL_LISTS, GOALS, Creators
 from .scenario import ModelParams

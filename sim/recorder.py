@@ -14,9 +14,8 @@ from scoring.fulfilment import FULFILLED_LIVE, FULFILLED_VIDEO, MISSED
 
 from .incentive import INCENTIVE_KEYS
 from .outcomes import concentration, gini, group_share, jaccard
-from .population import Creators
+from .population import Creators, creator_rows
 from .scenario import ModelParams
-from .population import creator_rows
 from .stages.common import list_standing
 from .stages.contact import list_depth, read_lists
 from .state import Market, Today

@@ -37,6 +37,7 @@ from scoring.params import ConfigError, ParamInfo, Problem, build, describe, par
 from scoring.policy import LISTS, WINDOW_DAYS, ScoringPolicy
 
 __all__ = [
+    "REMOVED",
     "AdaptationParams",
     "AttentionParams",
     "BurnoutParams",
@@ -45,7 +46,6 @@ __all__ = [
     "ModelParams",
     "PopulationParams",
     "Scenario",
-    "REMOVED",
     "TimeParams",
     "TurnoverParams",
 ]

@@ -124,7 +124,8 @@ def hours_cost(
     """
     cap = np.maximum(capacity, 1e-9)
     load = hours / cap
-    base = params.hour_cost * cap * (load + params.overtime_convexity * np.maximum(load - 1, 0) ** 2)
+    over = np.maximum(load - 1.0, 0.0)
+    base = params.hour_cost * cap * (load + params.overtime_convexity * over**2)
     return base * (1.0 + params.stress_cost * stress)
 
 

@@ -84,8 +84,9 @@ def attention_market(
     :func:`piece_weight` (k-th piece scores ``piece_decay`` x (k - 1) lower, so views respond
     less than in proportion to pieces). A share ``explore_share`` of the budget goes to pieces
     uniformly (T-RECS interleaving), and a share ``following_share`` to the creators' own
-    followers (the Following feed: in proportion to followers x :func:`piece_weight`). This is the mean field of the slates: expected views,
-    then Poisson counts (:func:`counts`); no luck term unless ``views_sigma`` > 0.
+    followers (the Following feed: in proportion to followers x :func:`piece_weight`). This
+    is the mean field of the slates: expected views, then Poisson counts (:func:`counts`); no
+    luck term unless ``views_sigma`` > 0.
 
     Views give watch time, engagements and followers by quality; views of shoppable pieces
     give product views (M16), product views give orders by selling skill, orders give GMV at

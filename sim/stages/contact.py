@@ -27,8 +27,8 @@ __all__ = [
     "list_depth",
     "merchant_contacts",
     "position_cdf",
-    "read_lists",
     "reach_out",
+    "read_lists",
     "reply",
     "sample_requests",
     "ship",
@@ -271,8 +271,9 @@ def ship(market: Market, today: Today, *, params: ModelParams, rng: np.random.Ge
 
     Accepted offers ship first (a paid offer's fee, ``fee_per_1k_followers`` per 1,000
     followers, between 5 and 2,000, is paid when the sample is featured); requests are granted
-    in order while the merchant's whole tokens last. Delivery takes Poisson(``shipping_days_mean``) days; a creator forgets a
-    sample with probability ``forget_prob``. Shipments go to the engine's sample book and the
+    in order while the merchant's whole tokens last. Delivery takes
+    Poisson(``shipping_days_mean``) days; a creator forgets a sample with probability
+    ``forget_prob``. Shipments go to the engine's sample book and the
     merchants' ledger (same rows); budgets, counts and sample costs are charged.
     """
     p, m, o, day = params.merchants, market.merchants, today.offers, today.day
