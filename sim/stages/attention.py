@@ -119,7 +119,7 @@ def attention_market(
     key = score + params.exploration * rng.gumbel(0.0, 1.0, posting.size)
     # rank within the category: sort by category, then by key descending
     span = np.abs(key).max(initial=0.0) * 2.0 + 1.0
-    order = np.argsort(cat * span - key, kind="stable")
+    order = np.argsort(cat * span - key)  # deterministic; ties have measure 0
     rank = np.empty(posting.size, dtype=np.float64)
     first = np.searchsorted(cat[order], np.arange(k_cat))
     rank[order] = np.arange(posting.size) - first[cat[order]] + 1.0
