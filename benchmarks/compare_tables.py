@@ -31,7 +31,7 @@ VARIANTS = {
     "no_turnover": {
         "turnover.exit_base": 0.0,
         "turnover.exit_burnout": 0.0,
-        "turnover.exit_unpaid": 0.0,
+        "turnover.viability_days": 3650,
         "turnover.entry_rate": 0.0,
     },
 }

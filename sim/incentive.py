@@ -2,8 +2,8 @@
 
 Three pure functions of the market's arrays. :func:`list_gain` asks the scoring engine how
 much each creator's list score would rise with one more video; :func:`video_value` turns it,
-with the period's sales, views and misses, into what one more video a day is worth and costs
-in currency (the adaptation stage's gradient, ``sim.stages.adaptation``); and
+with the period's observed income, into what one more video a day is worth and costs in
+currency; and
 :func:`burnout_incentive` summarises both by creator group, weekly, for the daily table.
 """
 
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from scoring import WINDOW_DAYS, ScoringState
+from scoring import ScoringState
 
-from .population import Creators
+from .population import GOAL_LISTS, GOALS, Creators
 from .scenario import ModelParams
 
 __all__ = ["INCENTIVE_EVERY", "INCENTIVE_KEYS", "burnout_incentive", "list_gain", "video_value"]
@@ -36,8 +36,9 @@ INCENTIVE_KEYS = (
 def list_gain(creators: Creators, scoring: ScoringState, *, params: ModelParams) -> np.ndarray:
     """(n,) list-score gain of one more video in the list window (M15); 0 for vacant slots.
 
-    For every creator, the change of its score on the lists merchants use (mean over them)
-    if it alone had posted one more video (with a product linked, for sellers) in the list
+    For every creator, the change of its score on the lists merchants read (the mean over
+    the goals' lists, :data:`sim.stages.contact.READ_LISTS`, weighted by the goal shares) if
+    it alone had posted one more video (with a product linked, for sellers) in the list
     window, others held fixed (``ScoringState.marginal_gain``: exact finite difference).
     """
     mp = params.merchants
@@ -45,7 +46,16 @@ def list_gain(creators: Creators, scoring: ScoringState, *, params: ModelParams)
         mp.list_window,
         {"videos": 1, "products_linked": (creators.orientation > 0).astype(np.int64)},
     )
-    g = np.mean([gain[name] for name in mp.lists_used if name in gain], axis=0)
+    total, weight = np.zeros(creators.n), 0.0
+    for g in GOALS:
+        share = getattr(mp, f"goal_{g}")
+        names = [x for x in GOAL_LISTS[g] if x in gain]
+        if share <= 0 or not names:
+            continue
+        for x in names:
+            total += share / len(names) * np.nan_to_num(gain[x])
+        weight += share
+    g = total / weight if weight > 0 else total
     return np.where(creators.active, g, 0.0)
 
 
@@ -54,25 +64,19 @@ def video_value(
 ) -> tuple[np.ndarray, np.ndarray]:
     """What one more video a day is worth to each creator, and what it costs, (n,) each.
 
-    Value = commission x the creator's GMV per piece this period + ``view_value`` x its
-    views per piece (per 1,000) + ``list_value`` x the list-score gain of one more video
-    (``gain``, :func:`list_gain`) x the window's days (a video a day adds that many to the
-    window) + ``miss_cost`` x the samples it missed this period per day (a video a day more
-    would have featured them, M11, O4). Cost = ``effort_cost`` x ``video_hours`` x (1 +
-    ``stress_cost`` x mean stress this period). ``period`` holds the adaptation period's sums
-    (``sim.state.PERIOD_SUMS``). See :class:`sim.scenario.AdaptationParams`.
+    Value = the creator's observed income per piece this period (commission on GMV and
+    paid offers); ``gain`` is accepted for the interface (issue 11 point 7 measures the
+    lists' part through merchants). Cost = ``hour_cost`` x ``video_hours`` x (1 + 2
+    ``overtime_convexity`` x the period's mean overload) x (1 + ``stress_cost`` x mean
+    stress): the marginal convex cost of one more video's hours. ``period`` holds the
+    adaptation period's sums (``sim.state.PERIOD_SUMS``).
     """
     a, per = params.adaptation, period
-    window_days = WINDOW_DAYS[params.merchants.list_window]
     pieces = np.maximum(per["pieces"], 1.0)
-    value = (
-        params.merchants.commission * per["gmv"] / pieces
-        + a.view_value * per["views"] / pieces / 1000.0
-        + a.list_value * window_days * gain
-        + a.miss_cost * per["missed"] / np.maximum(per["days"], 1.0)
-    )
-    stress = per["stress"] / np.maximum(per["days"], 1.0)
-    cost = a.effort_cost * params.creators.video_hours * (1.0 + a.stress_cost * stress)
+    days = np.maximum(per["days"], 1.0)
+    value = per["income"] / pieces
+    stress = per["stress"] / days
+    cost = a.hour_cost * params.creators.video_hours * (1.0 + a.stress_cost * stress)
     return value, cost
 
 
@@ -89,7 +93,7 @@ def burnout_incentive(
     """
     c, a = creators, params.adaptation
     value, _ = video_value(period, gain, params=params)
-    gap = value - a.effort_cost * params.creators.video_hours
+    gap = value - a.hour_cost * params.creators.video_hours
     ent, over = c.entertainer, (c.workload >= 1.0) & c.active
 
     def mean(x: np.ndarray, mask: np.ndarray) -> float:

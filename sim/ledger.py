@@ -49,6 +49,7 @@ class SampleLedger:
                 "forget": np.bool_,
                 "featured": np.bool_,
                 "processed": np.bool_,
+                "fee": np.float64,
             }
         )
         self._pairs = np.zeros(0, dtype=np.int64)  # sorted pair keys with a miss
@@ -81,7 +82,14 @@ class SampleLedger:
         """(samples,) a video or livestream has featured the sample (read-only)."""
         return _readonly(self._rows["featured"])
 
-    def ship(self, merchant: np.ndarray, day: int, forget: np.ndarray) -> None:
+    @property
+    def fee(self) -> np.ndarray:
+        """(samples,) the paid offer's fee, paid when the sample is featured (0: unpaid)."""
+        return _readonly(self._rows["fee"])
+
+    def ship(
+        self, merchant: np.ndarray, day: int, forget: np.ndarray, fee: np.ndarray | None = None
+    ) -> None:
         """Book samples shipped on ``day``, just added to the sample book (same order)."""
         size = np.asarray(merchant).size
         false = np.zeros(size, dtype=bool)
@@ -91,6 +99,7 @@ class SampleLedger:
             forget=forget,
             featured=false,
             processed=false,
+            fee=np.zeros(size) if fee is None else np.asarray(fee, dtype=np.float64),
         )
 
     def feature(self, samples: np.ndarray) -> None:

@@ -41,7 +41,7 @@ from scoring.ranking import RankedList
 from . import stages
 from .incentive import INCENTIVE_EVERY
 from .ledger import SampleLedger
-from .population import Creators, Merchants, init_creators, init_merchants
+from .population import TOTALS, Creators, Merchants, init_creators, init_merchants
 from .recorder import DAILY_COLUMNS, LAST_DAYS, Recorder, list_snapshot
 from .scenario import Scenario
 from .state import PERIOD_SUMS, Market, Today
@@ -57,6 +57,7 @@ STREAMS = (
     "attention",
     "adaptation",
     "turnover",
+    "burnout",
 )
 
 
@@ -107,8 +108,9 @@ class CreatorMarket(mesa.Model):
     Attributes
     ----------
     day
-        The last simulated day (0-based; -1 before the first step): ``steps - 1``, Mesa's
-        step counter, the model's one clock.
+        The last reported day (0-based; -1 before the first step): ``steps - 1``, Mesa's
+        step counter. The burn-in's ``burn_in_days`` days come before day 0 (the stages see
+        absolute days, ``burn_in_days + day``).
     datacollector
         A ``mesa.DataCollector`` with one model reporter per daily outcome
         (:data:`DAILY_COLUMNS`), collected at the end of every step.
@@ -138,6 +140,7 @@ class CreatorMarket(mesa.Model):
         self.params = scenario.model
         self.streams = dict(zip(STREAMS, self.rng.spawn(len(STREAMS)), strict=True))
         self.market = _build_market(scenario, n_creators, self.streams)
+        self._burnt_in = False
         self.recorder = Recorder(self.market.creators)
         self.today = Today(day=-1)
         self.snapshots: list[dict[str, np.ndarray]] = []  # for callers that keep their own
@@ -147,23 +150,57 @@ class CreatorMarket(mesa.Model):
 
     # -- the day ----------------------------------------------------------------------
     def step(self) -> None:
-        """One day: the stages in order (``sim.stages``), then the day's outcomes are recorded."""
+        """One reported day (the burn-in runs first, on the first call): the stages in order.
+
+        The first call simulates the ``time.burn_in_days`` days of the burn-in (not recorded,
+        not counted by Mesa's step counter), then the first reported day.
+        """
+        if not self._burnt_in:
+            self.burn_in()
+        today = self._advance(self.market.burn_in + self.steps - 1)  # Mesa counted the step
+        self.recorder.record(self.market, today, params=self.params)  # DESIGN "Outcomes"
+        self.today = today
+        self.datacollector.collect(self)
+
+    def burn_in(self) -> None:
+        """Simulate the burn-in days (once): from the start to a steady state, unrecorded.
+
+        At its end the creators' running totals, first burnouts and starting audiences, the
+        merchants' sample accounts and the archive of leavers restart, so the creators table
+        and the daily table cover the reported days only (issue 11 point 5).
+        """
+        if self._burnt_in:
+            return
+        self._burnt_in = True
+        for day in range(self.market.burn_in):
+            self._advance(day)
+        if self.market.burn_in:
+            c, mer = self.market.creators, self.market.merchants
+            for name in TOTALS:
+                getattr(c, name)[:] = 0
+            c.first_burnout_day[:] = -1
+            c.followers_start[:] = c.followers
+            mer.samples_sent[:] = 0
+            mer.sample_cost[:] = 0.0
+            mer.sample_gmv[:] = 0.0
+            self.market.archive.clear()
+
+    def _advance(self, day: int) -> Today:
+        """Simulate absolute day ``day`` (burn-in days included) and return its record."""
         m, p, rng = self.market, self.params, self.streams
-        today = Today(day=self.steps - 1)  # Mesa counts the step before calling it
+        today = Today(day=day)
         today = stages.contact.reach_out(m, today, params=p, rng=rng["merchants"])  # 1 M3 O4
         today = stages.contact.reply(m, today, params=p, rng=rng["creators"])  # 1 M8 M9 O4
         today = stages.contact.ship(m, today, params=p, rng=rng["merchants"])  # 1 M8 M10
         today = stages.work.create(m, today, params=p, rng=rng["creators"])  # 2 M7.4 M10 M11 M15
         today = stages.attention.watch(m, today, params=p, rng=rng["attention"])  # 3 M14 M16
         today = stages.ranking.score(m, today, params=p)  # 4 M4-M13, O4 misses block pairs
-        today = stages.strain.build_up(m, today, params=p)  # 5 M10 O2 M15 stress, burnout
+        today = stages.strain.build_up(m, today, params=p, rng=rng["burnout"])  # 5 M10 O2 M15
         today = stages.strain.measure_incentive(m, today, params=p)  # 5 M15, weekly
         today = stages.adaptation.adapt(m, today, params=p, rng=rng["adaptation"])  # 6 M15
         today = stages.turnover.leave_and_join(m, today, params=p, rng=rng["turnover"])  # 7 M15
         today = stages.adaptation.remember(m, today, params=p)  # the adaptation period's sums
-        self.recorder.record(m, today, params=p)  # DESIGN "Outcomes"
-        self.today = today
-        self.datacollector.collect(self)
+        return today
 
     def run(self, days: int, progress=None) -> None:
         """Advance ``days`` days, calling ``progress(day)`` after each if given."""
@@ -187,8 +224,13 @@ class CreatorMarket(mesa.Model):
         return self.recorder.creator_table(self.market, self.day + 1)
 
     def list_snapshot(self) -> dict[str, np.ndarray]:
-        """Today's lists that merchants use: day, list, category, position, creator, score."""
-        return list_snapshot(self.market, self.day, params=self.params)
+        """Today's lists that merchants read: day, list, category, position, creator, score."""
+        return list_snapshot(self.market, self.market.burn_in + self.day, params=self.params)
+
+    @property
+    def burn_in_days(self) -> int:
+        """Days simulated before the first reported day (``time.burn_in_days``)."""
+        return self.market.burn_in
 
     # -- read-only views --------------------------------------------------------------
     @property
@@ -278,4 +320,5 @@ def _build_market(
         next_id=n,  # ids are never reused
         period={key: np.zeros(n) for key in PERIOD_SUMS},
         last_payoff=np.zeros(n),
+        burn_in=p.time.burn_in_days,
     )

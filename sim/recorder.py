@@ -14,9 +14,10 @@ from scoring.fulfilment import FULFILLED_LIVE, FULFILLED_VIDEO, MISSED
 
 from .incentive import INCENTIVE_KEYS
 from .outcomes import concentration, gini, group_share, jaccard
-from .population import Creators
+from .population import Creators, creator_rows
 from .scenario import ModelParams
 from .stages.common import list_standing
+from .stages.contact import list_depth, read_lists
 from .state import Market, Today
 
 __all__ = ["DAILY_COLUMNS", "LAST_DAYS", "TALLIES", "Recorder", "daily_outcomes", "list_snapshot"]
@@ -37,6 +38,12 @@ TALLIES = (
 #: Every column of the daily table, in its order (the weekly ``incentive_*`` come last).
 DAILY_COLUMNS = (
     "day",
+    "active",
+    "exits",
+    "entries",
+    "pieces_per_active",
+    "views_per_active",
+    "income_per_active",
     "feed_views",
     "feed_gini",
     "feed_top1_share",
@@ -74,12 +81,14 @@ DAILY_COLUMNS = (
     *TALLIES,
     *INCENTIVE_KEYS,
 )
-#: Per-creator running totals of a run (reset when a newcomer takes a slot).
-TOTALS = ("views", "gmv", "list_exposure", "days_listed", "workload")
 
 
 def _share(mask: np.ndarray, of: np.ndarray) -> float:
     return float((mask[of]).mean()) if of.any() else np.nan
+
+
+def _mean(x: np.ndarray, of: np.ndarray) -> float:
+    return float(x[of].mean()) if of.any() else np.nan
 
 
 def daily_outcomes(
@@ -88,9 +97,11 @@ def daily_outcomes(
     """One row of the daily table, and today's per-creator amounts behind it.
 
     ``listed_before`` is yesterday's listed creators (slot indices; ``None`` on the first day,
-    when ``list_turnover`` is NaN). Returns the row (:data:`DAILY_COLUMNS`, the weekly
-    incentive only on its days) and ``{"views", "gmv", "list_exposure", "listed",
-    "listed_ids"}`` as (n,) arrays (``listed_ids``: the slots listed today).
+    when ``list_turnover`` is NaN). Every share and mean is over the creators active at the
+    end of the day, never over vacant slots; ``day`` is the reported day (absolute day minus
+    the burn-in). Returns the row (:data:`DAILY_COLUMNS`, the weekly incentive only on its
+    days) and ``{"views", "gmv", "list_exposure", "listed", "listed_ids"}`` as (n,) arrays
+    (``listed_ids``: the slots listed today).
     """
     c, s, m, out, st, day = (
         market.creators,
@@ -101,19 +112,28 @@ def daily_outcomes(
         today.day,
     )
     mp = params.merchants
+    depth = list_depth(market.n_start, params=params)
+    act = c.active
     list_exp = np.zeros(c.n)
     listed = np.zeros(c.n, dtype=bool)
-    for name in mp.lists_used:
-        pos = market.positions[name]
+    for name in read_lists(params):
+        pos = market.positions.get(name)
+        if pos is None:
+            continue
         list_exp += params.attention.list_exposure_per_position * list_standing(
-            pos, bias=mp.position_bias, depth=mp.positions_viewed
+            pos, bias=mp.position_bias, depth=depth
         )
-        listed |= (pos > 0) & (pos <= mp.positions_viewed)
+        listed |= (pos > 0) & (pos <= depth)
+    listed &= act
     views = out["views"].astype(np.float64)
     gmv = out["gmv_cents"] / 100.0
     ent = c.entertainer
-    q = int(0.9 * (c.n - 1))
-    top_followers = c.followers >= np.partition(c.followers, q)[q]
+    fol_act = c.followers[act]
+    cut = np.quantile(fol_act, 0.9) if fol_act.size else 0
+    top_followers = act & (c.followers >= cut)
+    pieces = (today.work.videos + today.work.livestreams).astype(np.float64)
+    fees = today.fees if today.fees is not None else np.zeros(c.n)
+    income = params.merchants.commission * gmv + fees
     ids = np.flatnonzero(listed)
     turnover = 1.0 - jaccard(ids, listed_before) if listed_before is not None else np.nan
     today_f = (st.decided_day == day) & (
@@ -123,12 +143,19 @@ def daily_outcomes(
     last_minute = today_f & (st.decided_day > st.deadline_day - LAST_DAYS)
     decided_all = st.status >= FULFILLED_VIDEO
     fulfilled_all = (st.status == FULFILLED_VIDEO) | (st.status == FULFILLED_LIVE)
-    feed_g, feed_t1, feed_t10 = concentration(views, (0.01, 0.10))
-    list_g, list_t1, list_t10 = concentration(list_exp, (0.01, 0.10))
-    gmv_g, gmv_t10 = concentration(gmv, (0.10,))
-    burnt = c.burnt_days_left > 0
+    feed_g, feed_t1, feed_t10 = concentration(views[act], (0.01, 0.10))
+    list_g, list_t1, list_t10 = concentration(list_exp[act], (0.01, 0.10))
+    gmv_g, gmv_t10 = concentration(gmv[act], (0.10,))
+    burnt = (c.burnt_days_left > 0) & act
+    n_act = int(act.sum())
     row = {
-        "day": day,
+        "day": day - market.burn_in,
+        "active": n_act,
+        "exits": today.tallies.get("exits_today", 0),
+        "entries": today.tallies.get("entries_today", 0),
+        "pieces_per_active": _mean(pieces, act),
+        "views_per_active": _mean(views, act),
+        "income_per_active": _mean(income, act),
         "feed_views": float(views.sum()),
         "feed_gini": feed_g,
         "feed_top1_share": feed_t1,
@@ -142,20 +169,20 @@ def daily_outcomes(
         "list_mean_orientation": float(np.average(c.orientation, weights=list_exp))
         if list_exp.sum() > 0
         else np.nan,
-        "share_listed": float(listed.mean()),
-        "share_eligible": float(s.eligible.mean()),
+        "share_listed": _share(listed, act),
+        "share_eligible": _share(s.eligible, act),
         "list_turnover": turnover,
-        "active_share": float(c.active.mean()),
-        "workload_mean": float(c.workload[c.active].mean()) if c.active.any() else np.nan,
-        "overload_share": _share(c.workload > 1.0, c.active),
-        "stressed_share": float((c.stress >= params.burnout.threshold).mean()),
-        "burnt_out_share": float(burnt.mean()),
-        "burnt_out_share_sellers": _share(burnt, ~ent),
-        "burnt_out_share_entertainers": _share(burnt, ent),
-        "stress_mean": float(c.stress.mean()),
-        "effort_mean": float(c.effort.mean()),
-        "effort_mean_sellers": float(c.effort[~ent].mean()) if (~ent).any() else np.nan,
-        "uptake_mean": float(c.uptake.mean()),
+        "active_share": float(act.mean()),
+        "workload_mean": _mean(c.workload, act),
+        "overload_share": _share(c.workload > 1.0, act),
+        "stressed_share": _share(c.stress >= params.burnout.threshold, act),
+        "burnt_out_share": _share(burnt, act),
+        "burnt_out_share_sellers": _share(burnt, act & ~ent),
+        "burnt_out_share_entertainers": _share(burnt, act & ent),
+        "stress_mean": _mean(c.stress, act),
+        "effort_mean": _mean(c.effort, act),
+        "effort_mean_sellers": _mean(c.effort, act & ~ent),
+        "uptake_mean": _mean(c.uptake, act),
         "fulfilled_today": int(today_f.sum()),
         "missed_today": int(today_m.sum()),
         "last_minute_share": float(last_minute.sum() / today_f.sum()) if today_f.any() else np.nan,
@@ -168,7 +195,7 @@ def daily_outcomes(
         "merchant_sample_roi": float(m.sample_gmv.sum() / m.sample_cost.sum())
         if m.sample_cost.sum() > 0
         else np.nan,
-        "followers_gini": gini(c.followers),
+        "followers_gini": gini(c.followers[act]),
         **{k: float(v) for k, v in today.tallies.items()},
     }
     amounts = {"views": views, "gmv": gmv, "list_exposure": list_exp, "listed": listed}
@@ -176,16 +203,19 @@ def daily_outcomes(
 
 
 def list_snapshot(market: Market, day: int, *, params: ModelParams) -> dict[str, np.ndarray]:
-    """The lists merchants use, as merchants see them (the first ``positions_viewed`` places).
+    """The lists merchants read, as merchants see them (the first :func:`list_depth` places).
 
-    Columns: day, list, category, position (1 = top), creator_id, score.
+    Columns: day (reported), list, category, position (1 = top), creator_id, score.
     """
     cols: dict[str, list] = {
         k: [] for k in ("day", "list", "category", "position", "creator_id", "score")
     }
-    depth = params.merchants.positions_viewed
-    for name in params.merchants.lists_used:
-        rl = market.lists[name]
+    depth = list_depth(market.n_start, params=params)
+    day = day - market.burn_in
+    for name in read_lists(params):
+        rl = market.lists.get(name)
+        if rl is None:
+            continue
         for cat in range(rl.offsets.size - 1):
             members = rl.category_slice(cat)[:depth]
             sc = rl.score[rl.offsets[cat] : rl.offsets[cat] + members.size]
@@ -200,19 +230,16 @@ def list_snapshot(market: Market, day: int, *, params: ModelParams) -> dict[str,
 
 
 class Recorder:
-    """The daily rows and per-creator totals of one run.
+    """The daily rows of one run, and its creators table.
 
     Parameters
     ----------
     creators
-        The population at the start (its followers are each slot's starting audience).
+        The population at the start (kept for the interface; the totals live on it).
     """
 
     def __init__(self, creators: Creators) -> None:
-        n = creators.n
         self.rows: list[dict[str, float]] = []
-        self.followers_start = creators.followers.copy()
-        self.totals = {key: np.zeros(n) for key in TOTALS}
         self.listed_ids: np.ndarray | None = None  # yesterday's listed slots
 
     @property
@@ -221,25 +248,13 @@ class Recorder:
         return self.rows[-1] if self.rows else {}
 
     def record(self, market: Market, today: Today, *, params: ModelParams) -> dict[str, float]:
-        """Append today's row (:func:`daily_outcomes`) and add today to the totals.
-
-        A slot a newcomer took today (``today.entered``) restarts its totals and starting
-        audience.
-        """
+        """Append today's row (:func:`daily_outcomes`) and add list days to the totals."""
         row, amounts = daily_outcomes(market, today, self.listed_ids, params=params)
         self.listed_ids = amounts["listed_ids"]
         self.rows.append(row)
-        t, c = self.totals, market.creators
-        slots = today.entered
-        if slots is not None and slots.size:
-            for v in t.values():
-                v[slots] = 0.0
-            self.followers_start[slots] = c.followers[slots]
-        t["views"] += amounts["views"]
-        t["gmv"] += amounts["gmv"]
-        t["list_exposure"] += amounts["list_exposure"]
-        t["days_listed"] += amounts["listed"]
-        t["workload"] += c.workload
+        c = market.creators
+        c.list_exposure += amounts["list_exposure"] * c.active
+        c.days_listed += amounts["listed"]
         return row
 
     def daily_table(self) -> dict[str, np.ndarray]:
@@ -248,43 +263,13 @@ class Recorder:
         return {k: np.array([r.get(k, np.nan) for r in self.rows]) for k in keys}
 
     def creator_table(self, market: Market, days: int) -> dict[str, np.ndarray]:
-        """One row per slot's current creator: traits, audience, totals, list days, samples.
+        """One row per creator ever present since the first reported day (leavers too).
 
-        ``days`` is the number of days run (for the mean workload).
+        Rows of leavers (``market.archive``, :func:`sim.population.creator_rows`) come
+        first in the order they left, then the active creators in slot order. ``days`` is
+        kept for the interface (the mean workload is over each creator's active days).
         """
-        c, st = market.creators, market.scoring.sample_status()
-        n = c.n
-        who = market.scoring.samples.creator
-        mine = who >= 0  # samples of creators who left and were replaced count for nobody
-        fulfilled = np.bincount(
-            who[mine & ((st.status == FULFILLED_VIDEO) | (st.status == FULFILLED_LIVE))],
-            minlength=n,
-        )
-        missed = np.bincount(who[mine & (st.status == MISSED)], minlength=n)
-        return {
-            "creator_id": c.creator_id,
-            "active": c.active,
-            "category": c.category,
-            "entertainer": c.entertainer,
-            "orientation": c.orientation,
-            "quality": c.quality,
-            "skill": c.skill,
-            "capacity_hours": c.capacity_hours,
-            "procrastinator": c.procrastinator,
-            "followers_start": self.followers_start,
-            "followers_end": c.followers,
-            "views": self.totals["views"],
-            "gmv": self.totals["gmv"],
-            "list_exposure": self.totals["list_exposure"],
-            "days_listed": self.totals["days_listed"].astype(np.int64),
-            "mean_workload": self.totals["workload"] / max(days, 1),
-            "samples_received": np.bincount(who[mine], minlength=n),
-            "samples_fulfilled": fulfilled,
-            "samples_missed": missed,
-            "stress_end": c.stress,
-            "burnouts": c.burnouts,
-            "first_burnout_day": c.first_burnout_day,
-            "joined_day": c.joined_day,
-            "effort_end": c.effort,
-            "uptake_end": c.uptake,
-        }
+        c = market.creators
+        current = creator_rows(c, np.flatnonzero(c.active), day_offset=market.burn_in)
+        parts = [*market.archive, current]
+        return {k: np.concatenate([p[k] for p in parts]) for k in current}

@@ -15,6 +15,7 @@ description = "..."
 [burnout]         # stress and burnout
 [adaptation]      # how creators adjust their effort
 [turnover]        # creators leaving and joining
+[time]            # burn-in days before the first reported day
 [scoring]         # the ScoringPolicy (scoring.policy)
 ```
 
@@ -36,6 +37,7 @@ from scoring.params import ConfigError, ParamInfo, Problem, build, describe, par
 from scoring.policy import LISTS, WINDOW_DAYS, ScoringPolicy
 
 __all__ = [
+    "REMOVED",
     "AdaptationParams",
     "AttentionParams",
     "BurnoutParams",
@@ -44,6 +46,7 @@ __all__ = [
     "ModelParams",
     "PopulationParams",
     "Scenario",
+    "TimeParams",
     "TurnoverParams",
 ]
 
@@ -60,6 +63,16 @@ class PopulationParams:
         high=10**7,
         doc="creators at the start (M2 estimated about 50,000 on the platform)",
         reason="a size that runs in seconds; scale up with --creators",
+    )
+    platform_creators: int = param(
+        50_000,
+        unit="creators",
+        source="M2",
+        low=1,
+        high=10**9,
+        doc="creators on the platform a run represents (M2: about 50,000); a run of n creators "
+        "is a sample at rate n / platform_creators, so list depth, merchants, sample budgets "
+        "and viewers per creator stay the same at every n",
     )
     categories: int = param(
         4,
@@ -150,6 +163,25 @@ class PopulationParams:
         high=12.0,
         doc="spread of capacity between creators (normal, floored at 0.5 h)",
         reason="a loose guess",
+    )
+    full_time_share: float = param(
+        0.35,
+        unit="share",
+        source="assumed",
+        low=0.0,
+        high=1.0,
+        doc="share of creators who work at it full time: capacity x full_time_capacity and a "
+        "reservation income x full_time_reservation (calibration T24)",
+        reason="surveys put full-time creators at about a third of earning creators",
+    )
+    full_time_capacity: float = param(
+        2.0,
+        unit="x",
+        source="assumed",
+        low=1.0,
+        high=10.0,
+        doc="capacity of a full-time creator as a multiple of a part-timer's",
+        reason="8 hours against about 4",
     )
     procrastinator_share: float = param(
         0.4,
@@ -333,12 +365,52 @@ class CreatorParams:
 class MerchantParams:
     """How merchants find creators, message them and ship samples (M3, M8, O4)."""
 
-    lists_used: tuple[str, ...] = param(
-        ("sales",),
-        unit="lists",
-        source="M3",
-        choices=LISTS,
-        doc="lists merchants look at when choosing creators (M3: the lists are for merchants)",
+    goal_sales: float = param(
+        0.35,
+        unit="share",
+        source="assumed",
+        low=0.0,
+        high=1.0,
+        doc="share of merchants after sales: they read the sales and GMV lists (M3, M7.1)",
+        reason="most affiliate merchants pay for sales; range 0.2-0.7 in the claims table",
+    )
+    goal_growth: float = param(
+        0.15,
+        unit="share",
+        source="assumed",
+        low=0.0,
+        high=1.0,
+        doc="share of merchants after growing creators: they read the growth list (M7.2)",
+        reason="merchants who want to get in early; range 0.05-0.4",
+    )
+    goal_reach: float = param(
+        0.2,
+        unit="share",
+        source="assumed",
+        low=0.0,
+        high=1.0,
+        doc="share of merchants after reach: they read the popularity list (M7.3)",
+        reason="brand awareness campaigns; range 0.05-0.4",
+    )
+    goal_reliable: float = param(
+        0.2,
+        unit="share",
+        source="assumed",
+        low=0.0,
+        high=1.0,
+        doc="share of merchants after reliable partners: they read the diligence and "
+        "cooperation lists (M7.4, M7.5)",
+        reason="merchants burnt by unfeatured samples (O4); range 0.05-0.4",
+    )
+    goal_overall: float = param(
+        0.1,
+        unit="share",
+        source="assumed",
+        low=0.0,
+        high=1.0,
+        doc="share of merchants who read the combined overall list (M6); the goal shares are "
+        "normalised to sum to 1",
+        reason="M6 combines the indices into one list; a minority reads it; range 0-0.3",
     )
     list_window: str = param(
         "week",
@@ -363,7 +435,8 @@ class MerchantParams:
         source="assumed",
         low=1,
         high=10_000,
-        doc="how far down a list a merchant looks",
+        doc="how far down a list a merchant looks, at platform scale: a run at sampling rate "
+        "r looks round(positions_viewed x r) places down (at least 1)",
         reason="a few screens",
     )
     search_share: float = param(
@@ -392,6 +465,26 @@ class MerchantParams:
         high=10_000.0,
         doc="sample budget of a merchant per week",
         reason="samples cost money",
+    )
+    paid_offer_share: float = param(
+        0.15,
+        unit="share",
+        source="assumed",
+        low=0.0,
+        high=1.0,
+        doc="share of a merchant's contacts that come with a paid offer (a flat fee for a "
+        "featuring piece, paid when the sample is featured)",
+        reason="paid collaborations are a minority of affiliate deals",
+    )
+    fee_per_1k_followers: float = param(
+        5.0,
+        unit="currency per 1,000 followers",
+        source="assumed",
+        low=0.0,
+        high=1e4,
+        doc="flat fee of a paid offer per 1,000 followers of the creator (at least 5, at most "
+        "2,000 a piece)",
+        reason="influencer rate cards are of the order of $5-25 per 1,000 followers",
     )
     shipping_days_mean: float = param(
         3.0,
@@ -443,14 +536,106 @@ class MerchantParams:
 class AttentionParams:
     """How the feed shares out views (M14, cumulative advantage) and what views produce."""
 
-    views_per_piece: float = param(
-        400.0,
-        unit="views",
+    views_per_creator: float = param(
+        300.0,
+        unit="views/day",
         source="assumed",
         low=1.0,
         high=1e9,
-        doc="mean views per piece of content: the daily view budget is this times the pieces",
-        reason="small creators get hundreds of views",
+        doc="viewers' daily session budget per creator on the platform: a category's viewer "
+        "segment watches this times its creators a day at most (finite attention, RecSim); "
+        "the views a day actually used depend on the slates (session_elasticity)",
+        reason="small creators get hundreds of views; calibrate with T17-T19",
+    )
+    session_elasticity: float = param(
+        0.5,
+        unit="per utility",
+        source="assumed",
+        low=0.0,
+        high=5.0,
+        doc="how much good slates lengthen sessions: budget x (1 + this x (mean quality "
+        "watched - 0.5)), clipped to [0.5, 1.5] (RecSim v1 time budget)",
+        reason="RecSim's session-length rule with an assumed rate",
+    )
+    piece_decay: float = param(
+        0.4,
+        unit="log-weight per piece",
+        source="assumed",
+        low=0.0,
+        high=10.0,
+        doc="a creator's k-th piece of the day scores this x (k - 1) lower: views rise less "
+        "than in proportion to pieces (elasticity below 1, measured in docs/model.md)",
+        reason="audiences tire of the same creator within a day; calibrate to T17",
+    )
+    satiation: float = param(
+        50.0,
+        unit="log-weight per share of budget",
+        source="assumed",
+        low=0.0,
+        high=1e4,
+        doc="score lost per unit of the segment's satiation with a creator, sigma: its "
+        "discounted share of the platform segment's daily budget (RecSim v1)",
+        reason="viewers shown a creator a lot skip it; calibrate to T17-T19",
+    )
+    satiation_memory: float = param(
+        0.8,
+        unit="per day",
+        source="assumed",
+        low=0.0,
+        high=0.999,
+        doc="daily decay of satiation: sigma <- memory x sigma + views today / mean views",
+        reason="satiation wears off in about a week",
+    )
+    engagement_memory: float = param(
+        0.96,
+        unit="per day",
+        source="assumed",
+        low=0.0,
+        high=0.999,
+        doc="daily discount of a creator's engagement record E (RecSim NG's provider click "
+        "count): E <- memory x E + views today / views_per_creator; the feed scores "
+        "social_proof x log(1 + E)",
+        reason="RecSim NG's discount 0.96 (Mladenov et al. 2021)",
+    )
+    exploration: float = param(
+        0.5,
+        unit="log-weight",
+        source="assumed",
+        low=0.0,
+        high=10.0,
+        doc="temperature of the feed's ranking: a creator's daily rank is by score + this x "
+        "Gumbel noise (Hron et al. 2022; 0 = strict top-K)",
+        reason="recommenders explore; calibrate with T18-T19",
+    )
+    explore_share: float = param(
+        0.1,
+        unit="share",
+        source="assumed",
+        low=0.0,
+        high=1.0,
+        doc="share of the slates filled with uniformly drawn fresh pieces (T-RECS "
+        "interleaving)",
+        reason="new content gets a trial audience",
+    )
+    following_share: float = param(
+        0.3,
+        unit="share",
+        source="assumed",
+        low=0.0,
+        high=1.0,
+        doc="share of the viewers' budget spent on the Following feed, shared among the "
+        "creators who posted in proportion to their followers (explore_share + this <= 1)",
+        reason="followers see new posts; calibrate with T18-T19",
+    )
+    choice_beta: float = param(
+        1.0,
+        unit="per utility",
+        source="assumed",
+        low=0.0,
+        high=10.0,
+        doc="weight of a piece's own appeal (quality) in the viewer's choice within the "
+        "slate, beside the position bias (RecSim NG multinomial logit)",
+        reason="a moderate taste for quality",
     )
     quality_weight: float = param(
         2.0,
@@ -467,7 +652,7 @@ class AttentionParams:
         source="assumed",
         low=0.0,
         high=2.0,
-        doc="feed weight of audience size: (1 + followers)^exponent",
+        doc="feed score of audience size: exponent x log(1 + followers)",
         reason="followers see new posts; sub-linear so newcomers are still shown",
     )
     social_proof: float = param(
@@ -476,7 +661,8 @@ class AttentionParams:
         source="calibrated on MusicLab exp. 2",
         low=0.0,
         high=2.0,
-        doc="feed weight of yesterday's views per piece: (1 + views)^social_proof",
+        doc="feed score of the creator's discounted engagement E: social_proof x log(1 + E) "
+        "(cumulative advantage as in MusicLab)",
         reason="fitted with position_bias to the 8 social worlds' mean Gini, top-5 share and "
         "U (creatorsim validate musiclab --calibrate; docs/validation.md)",
     )
@@ -508,13 +694,14 @@ class AttentionParams:
         "U (creatorsim validate musiclab --calibrate; docs/validation.md)",
     )
     views_sigma: float = param(
-        1.0,
+        0.0,
         unit="log-sd",
         source="assumed",
         low=0.0,
         high=5.0,
-        doc="day-to-day luck of a creator's views (lognormal: heavy-tailed)",
-        reason="virality",
+        doc="sensitivity option, off by default: extra day-to-day luck of a creator's feed "
+        "score (normal, this sd); concentration must come from the dynamics, not from it",
+        reason="off: issue 11",
     )
     watch_seconds_mean: float = param(
         12.0,
@@ -589,19 +776,21 @@ class BurnoutParams:
     pressure - recovery * (1 - load)+)``, where load is the day's work over capacity and
     pressure sums ``1 / days_left`` over the creator's pending samples due within
     ``reminder_days``. A creator whose stress has been at or above ``threshold`` for
-    ``burnout_days`` days in a row burns out: for ``recovery_days`` its capacity is multiplied
-    by ``burnt_capacity``, it answers more slowly (its load is measured against the lower
-    capacity) and is half as likely to get to a pending sample; its stress then restarts at 0.
+    ``burnout_days`` days in a row burns out: an episode whose length is drawn lognormal with
+    median ``episode_days_median`` and log-sd ``episode_days_sigma`` (weeks to months, with a
+    right tail), during which its capacity is multiplied by ``burnt_capacity``, it answers more
+    slowly (its load is measured against the lower capacity) and is half as likely to get to a
+    pending sample; recovery comes only at the episode's end, and its stress restarts at 0.
     """
 
     overload_gain: float = param(
-        0.5,
+        0.25,
         unit="stress per unit overload",
         source="assumed",
         low=0.0,
         high=100.0,
         doc="stress added per day per unit of work above capacity",
-        reason="two days at 200% load reach the threshold; a loose guess",
+        reason="four days at 200% load reach the threshold; calibrate to T8-T11",
     )
     deadline_gain: float = param(
         0.1,
@@ -640,22 +829,32 @@ class BurnoutParams:
         reason="the scale's unit",
     )
     burnout_days: int = param(
-        3,
+        10,
         unit="days",
         source="assumed",
         low=1,
         high=365,
         doc="days in a row at or above the threshold that make a burnout",
-        reason="sustained, not momentary, strain",
+        reason="sustained, not momentary, strain: about two working weeks",
     )
-    recovery_days: int = param(
-        14,
+    episode_days_median: float = param(
+        35.0,
         unit="days",
         source="assumed",
-        low=1,
-        high=365,
-        doc="days a burnout lasts",
-        reason="a fortnight off-peak",
+        low=1.0,
+        high=365.0,
+        doc="median length of a burnout episode (lognormal)",
+        reason="evidence on episodes: weeks to months, median about 4-6 weeks "
+        "(docs/literature.md section 5; calibration T8, T9)",
+    )
+    episode_days_sigma: float = param(
+        0.6,
+        unit="log-sd",
+        source="assumed",
+        low=0.0,
+        high=3.0,
+        doc="spread of burnout episode lengths (lognormal log-sd; right tail to months)",
+        reason="a tail to several months",
     )
     burnt_capacity: float = param(
         0.5,
@@ -672,32 +871,26 @@ class BurnoutParams:
 class AdaptationParams:
     """How creators adjust their effort over weeks (M15: what the rules teach creators to do).
 
-    Every ``every_days`` days each creator reviews the period. Under the default ``gradient``
-    rule it takes a gradient step on its payoff (myopic adjustment, as in Arrow & Hurwicz's
-    gradient process; Selten & Buchta's learning-direction theory, 1999): the value of one
-    more video a day (commission x its own GMV per piece + ``view_value`` x its views per piece
-    + ``list_value`` x the gain in list score the engine computes for one more video in the
-    list window, x the window's days + ``miss_cost`` x the samples it missed per day) is
-    compared with its cost, ``effort_cost`` x ``video_hours`` x (1 + ``stress_cost`` x mean
-    stress); effort moves by ``learning_rate`` x tanh(value / cost - 1), plus noise. Under
-    ``imitation`` a creator copies a share ``imitation`` of a random better-paid category
-    peer's effort instead (pairwise proportional imitation, Schlag 1998, J. Econ. Theory
-    78:130-156), payoff = commission x GMV + ``view_value`` x views + ``list_value`` x list
-    score - ``effort_cost`` x hours x (1 + ``stress_cost`` x stress), summed over the period.
-    Sample uptake is imitated under both rules (a sample's return is known only after its
-    deadline). Effort scales the hours a creator plans; uptake scales its chance to accept a
-    sample.
+    Every ``every_days`` days each creator reviews the period's observed payoff: income
+    (commission on its GMV plus paid offers) minus the cost of its hours,
+    ``hour_cost x H x [h / H + overtime_convexity x max(0, h / H - 1)^2] x (1 + stress_cost x
+    stress)`` per day for h hours against capacity H (convex: an hour beyond capacity costs
+    more than one within it). Creators see neither the lists nor their fulfilment rate (M3,
+    O4), so nothing else enters. ``rule`` picks how effort moves (docs/model.md cites each):
+    ``gradient`` (a finite-difference step on the own payoff history), ``imitation``
+    (pairwise proportional imitation of a better-paid category peer, Schlag 1998), ``exp3``
+    (a no-regret bandit over effort levels, Auer et al. 2002), or ``none``. Sample uptake is
+    imitated under every rule but ``none``.
     """
 
     rule: str = param(
         "gradient",
         unit="rule",
         source="assumed",
-        choices=("gradient", "imitation"),
-        doc="how effort adapts: gradient steps on the creator's own payoff, or imitation of a "
-        "better-paid peer",
-        reason="the gradient uses the engine's exact marginal list gain, so the pull of the "
-        "scores reaches creators far below the positions merchants see",
+        choices=("gradient", "imitation", "exp3", "none"),
+        doc="how effort adapts: gradient (own payoff history), imitation (a better-paid "
+        "peer), exp3 (bandit over effort levels) or none",
+        reason="claims are reported under every rule (issue 11 point 3)",
     )
     every_days: int = param(
         14,
@@ -714,17 +907,27 @@ class AdaptationParams:
         source="assumed",
         low=0.0,
         high=1.0,
-        doc="share of the gap to a better-paid peer closed at each adjustment (0 = no adaptation)",
+        doc="share of the gap to a better-paid peer closed at each adjustment (imitation "
+        "rule, and uptake under every rule)",
         reason="partial, cautious imitation",
     )
     learning_rate: float = param(
-        0.1,
+        0.2,
         unit="effort per adjustment",
         source="assumed",
         low=0.0,
         high=2.0,
-        doc="largest effort change per adjustment under the gradient rule (0 = no adaptation)",
-        reason="a creator changes its routine by at most about a tenth at a time",
+        doc="effort step per adjustment under the gradient rule",
+        reason="a creator changes its routine by about a fifth at a time",
+    )
+    exp3_gamma: float = param(
+        0.1,
+        unit="share",
+        source="assumed",
+        low=0.0,
+        high=1.0,
+        doc="EXP3's exploration share over the effort levels (exp3 rule)",
+        reason="a common choice for EXP3 (Auer et al. 2002) with a handful of arms",
     )
     noise: float = param(
         0.05,
@@ -735,48 +938,24 @@ class AdaptationParams:
         doc="random exploration added to effort and uptake at each adjustment",
         reason="small experiments",
     )
-    list_value: float = param(
-        400.0,
-        unit="currency per unit of list score per day",
-        source="calibrated to the 2022 baseline",
-        low=0.0,
-        high=1e6,
-        doc="what standing on the lists merchants use is worth to a creator: a list score "
-        "(0-1) held for a day",
-        reason="unknown in money; set so that under the 2022 baseline (reported_2022) the "
-        "mean effort stays about where it starts (measured in docs/model.md)",
-    )
-    view_value: float = param(
-        15.0,
-        unit="currency per 1,000 views",
-        source="calibrated to the 2022 baseline",
-        low=0.0,
-        high=1e6,
-        doc="what an audience is worth to a creator beyond commission: creator-fund pay, "
-        "brand deals, growth and the plain wish to be seen, per 1,000 views",
-        reason="unknown in money; with list_value, set so that under the 2022 baseline "
-        "(reported_2022) the mean effort stays about where it starts (docs/model.md)",
-    )
-    miss_cost: float = param(
-        100.0,
-        unit="currency per missed sample",
-        source="assumed",
-        low=0.0,
-        high=1e6,
-        doc="what a creator believes a missed sample costs it (M11 standing, O4 merchants' "
-        "blocks); under the gradient rule a video a day more is worth the period's misses "
-        "per day times this",
-        reason="about half a year of one merchant's samples (O4 blocks after a miss; about "
-        "one a month at price_mean 15)",
-    )
-    effort_cost: float = param(
-        2.0,
+    hour_cost: float = param(
+        0.25,
         unit="currency per hour",
         source="assumed",
         low=0.0,
         high=1e6,
-        doc="what an hour of work costs the creator",
-        reason="a low reservation wage",
+        doc="what an hour within capacity costs the creator",
+        reason="most creators post as a side activity: hours within capacity are mostly "
+        "leisure; overtime is what costs",
+    )
+    overtime_convexity: float = param(
+        4.0,
+        unit="x",
+        source="assumed",
+        low=0.0,
+        high=100.0,
+        doc="convexity of the cost of hours beyond capacity: phi in H x phi x (h / H - 1)^2",
+        reason="overtime eats sleep and other work; calibrate with T8-T11",
     )
     stress_cost: float = param(
         1.0,
@@ -802,8 +981,11 @@ class AdaptationParams:
 class TurnoverParams:
     """Creators leaving and joining (M15: burnout and instability).
 
-    Each day an active creator leaves with probability ``exit_base`` + ``exit_burnout`` while
-    burnt out + ``exit_unpaid`` when its payoff over the last adaptation period was negative.
+    Viability (Mladenov et al. 2020): a creator keeps a discounted record of its income and
+    views per day (memory ``viability_memory``); when both stay below its reservation levels
+    (lognormal around ``reservation_income`` and ``reservation_views``) for
+    ``viability_days`` days in a row, it leaves. Besides, each day an active creator leaves
+    with probability ``exit_base`` + ``exit_burnout`` while burnt out.
     New creators join at ``entry_rate`` x the initial population a day (Poisson), each taking a
     vacant slot (and that slot's category), with small audiences; ids are never reused.
     """
@@ -815,25 +997,64 @@ class TurnoverParams:
         low=0.0,
         high=1.0,
         doc="daily chance that any creator leaves",
-        reason="about 7% a year leave anyway",
+        reason="about 7% a year leave anyway (life events)",
     )
     exit_burnout: float = param(
-        0.01,
+        0.002,
         unit="probability/day",
         source="assumed",
         low=0.0,
         high=1.0,
-        doc="extra daily chance of leaving while burnt out (M15)",
+        doc="small direct extra daily chance of leaving while burnt out (M15); burnout "
+        "mostly acts through lower income and views",
         reason="burnout is a common reason creators quit; rate not measured",
     )
-    exit_unpaid: float = param(
-        0.0005,
-        unit="probability/day",
+    reservation_income: float = param(
+        0.5,
+        unit="currency/day",
         source="assumed",
         low=0.0,
-        high=1.0,
-        doc="extra daily chance of leaving after a period whose payoff was negative",
-        reason="work that does not pay is dropped",
+        high=1e6,
+        doc="median income a day below which a part-time creator's work does not pay "
+        "(lognormal across creators, log-sd 1; full-timers x full_time_reservation)",
+        reason="calibrate to dormancy of established creators (T12)",
+    )
+    reservation_views: float = param(
+        60.0,
+        unit="views/day",
+        source="assumed",
+        low=0.0,
+        high=1e9,
+        doc="median views a day below which a creator feels unseen (lognormal, log-sd 1): a "
+        "creator leaves only when both income and views fall short (viability)",
+        reason="calibrate to T12-T13",
+    )
+    full_time_reservation: float = param(
+        10.0,
+        unit="x",
+        source="assumed",
+        low=1.0,
+        high=1000.0,
+        doc="a full-time creator's reservation income as a multiple of a part-timer's",
+        reason="full-timers need a living",
+    )
+    viability_memory: float = param(
+        0.95,
+        unit="per day",
+        source="assumed",
+        low=0.0,
+        high=0.999,
+        doc="daily discount of the income and views records the viability rule reads",
+        reason="about three weeks' memory; viability as in Mladenov et al. 2020",
+    )
+    viability_days: int = param(
+        60,
+        unit="days",
+        source="assumed",
+        low=1,
+        high=3650,
+        doc="days in a row below both reservation levels after which a creator leaves",
+        reason="creators give it a couple of months",
     )
     entry_rate: float = param(
         0.0015,
@@ -845,13 +1066,31 @@ class TurnoverParams:
         reason="roughly replaces the exits at the default burnout level",
     )
     newcomer_followers_median: float = param(
-        100.0,
+        1000.0,
         unit="followers",
-        source="assumed",
+        source="O6",
         low=0.0,
         high=1e9,
-        doc="median followers of a new creator (lognormal, log-sd 1)",
-        reason="newcomers start small",
+        doc="median followers of a new creator (lognormal, log-sd 1): affiliates join at "
+        "about O6's 1,000-follower floor",
+    )
+
+
+@dataclass(frozen=True)
+class TimeParams:
+    """How a run is laid out in time (issue 11 point 5)."""
+
+    burn_in_days: int = param(
+        540,
+        unit="days",
+        source="assumed",
+        low=0,
+        high=3650,
+        doc="days simulated before the first reported day, so that runs start from a steady "
+        "state; their outcomes are not recorded",
+        reason="measured at 2,000 creators, 2 seeds: mean effort, the burnt-out share and "
+        "exits drift less than 1 point over days 450-540 (effort still about 4 points over "
+        "days 270-365); docs/model.md",
     )
 
 
@@ -866,6 +1105,7 @@ class ModelParams:
     burnout: BurnoutParams = BurnoutParams()
     adaptation: AdaptationParams = AdaptationParams()
     turnover: TurnoverParams = TurnoverParams()
+    time: TimeParams = TimeParams()
 
     def problems(self) -> list[tuple[str, Any, str]]:
         return []
@@ -879,8 +1119,30 @@ _SECTIONS = (
     "burnout",
     "adaptation",
     "turnover",
+    "time",
 )
 _TOP = ("scenario", *_SECTIONS, "scoring")
+
+#: Parameters removed by issue 11, with what replaced them: an old scenario file that sets one
+#: gets an error saying so.
+REMOVED = {
+    "adaptation.view_value": "removed: creators learn only from what they observe (income, "
+    "views, offers, samples, blocks, hours, stress); no value is imputed to views",
+    "adaptation.list_value": "removed: the lists reach creators only through merchants' "
+    "offers and samples (merchants.goal_* shares)",
+    "adaptation.miss_cost": "removed: a missed sample costs a creator the merchant's offers "
+    "and samples (O4 blocks), which it observes",
+    "adaptation.effort_cost": "renamed adaptation.hour_cost (cost of an hour within "
+    "capacity; hours beyond it cost more, adaptation.overtime_convexity)",
+    "merchants.lists_used": "replaced by the merchants' goal shares merchants.goal_sales, "
+    "goal_growth, goal_reach, goal_reliable and goal_overall (each goal reads its lists)",
+    "attention.views_per_piece": "replaced by attention.views_per_creator (the viewers' "
+    "daily session budget per creator)",
+    "burnout.recovery_days": "replaced by burnout.episode_days_median and "
+    "burnout.episode_days_sigma (episode lengths are drawn)",
+    "turnover.exit_unpaid": "replaced by the viability rule: turnover.reservation_income, "
+    "reservation_views, viability_days and viability_memory",
+}
 
 
 @dataclass(frozen=True)
@@ -923,6 +1185,12 @@ class Scenario:
             name = str(meta.get("name", Path(file).stem if file != "<mapping>" else "default"))
             description = str(meta.get("description", ""))
         model_data = {k: data[k] for k in _SECTIONS if k in data}
+        for dotted, why in REMOVED.items():
+            section, key = dotted.split(".")
+            table = model_data.get(section)
+            if isinstance(table, Mapping) and key in table:
+                problems.append(Problem(file, dotted, table[key], why))
+                model_data[section] = {k: v for k, v in table.items() if k != key}
         model = ModelParams()
         scoring = ScoringPolicy()
         try:
@@ -995,6 +1263,20 @@ def _cross_checks(model: ModelParams, scoring: ScoringPolicy, file: str) -> list
                 "a window the scoring policy computes: " + ", ".join(scoring.windows),
             )
         )
-    if not model.merchants.lists_used:
-        out.append(Problem(file, "merchants.lists_used", [], "at least one list"))
+    mp = model.merchants
+    goals = ("sales", "growth", "reach", "reliable", "overall")
+    at = model.attention
+    if at.explore_share + at.following_share > 1.0:
+        out.append(
+            Problem(
+                file,
+                "attention.following_share",
+                at.following_share,
+                f"at most 1 - attention.explore_share = {1.0 - at.explore_share:g}",
+            )
+        )
+    if sum(getattr(mp, f"goal_{g}") for g in goals) <= 0:
+        out.append(
+            Problem(file, "merchants.goal_sales", mp.goal_sales, "goal shares summing above 0")
+        )
     return out

@@ -24,7 +24,17 @@ from .population import Creators, Merchants
 __all__ = ["PERIOD_SUMS", "Market", "Offers", "Today", "Work"]
 
 #: What the adaptation period sums per creator (reset when creators adapt, M15).
-PERIOD_SUMS = ("gmv", "views", "standing", "hours", "pieces", "stress", "days", "missed")
+PERIOD_SUMS = (
+    "gmv",
+    "income",
+    "cost",
+    "views",
+    "hours",
+    "pieces",
+    "stress",
+    "days",
+    "missed",
+)
 
 
 @dataclass(slots=True)
@@ -38,8 +48,10 @@ class Market:
     ``n_start``: the starting population (entry rates scale with it); ``next_id``: the next
     unused creator id; ``scores``, ``lists``, ``positions``: today's scoring of the list
     window (``positions[list]`` 1 = top, 0 = not listed); ``period``: per-creator sums over
-    the adaptation period (:data:`PERIOD_SUMS`); ``last_payoff``: each creator's payoff in the
-    last period (the unpaid-exit rule reads it).
+    the adaptation period (:data:`PERIOD_SUMS`); ``last_payoff``: each creator's payoff per
+    day in the last period; ``burn_in``: days simulated before the first reported day;
+    ``archive``: the creators table's rows of creators who left since the first reported
+    day (:func:`sim.population.creator_rows`); ``exp3_*``: the bandit learners' state.
     """
 
     creators: Creators
@@ -53,6 +65,10 @@ class Market:
     next_id: int
     period: dict[str, np.ndarray]
     last_payoff: np.ndarray
+    burn_in: int = 0
+    archive: list[dict[str, np.ndarray]] = field(default_factory=list)
+    exp3_logw: np.ndarray | None = None  # (n, levels) EXP3 log-weights (adaptation.rule exp3)
+    exp3_arm: np.ndarray | None = None  # (n,) the effort level each creator plays
     scores: WindowScores | None = None
     lists: dict[str, RankedList] = field(default_factory=dict)
     positions: dict[str, np.ndarray] = field(default_factory=dict)
@@ -81,6 +97,7 @@ class Offers:
     accepted: np.ndarray | None = None  # bool per contact: the sample offer accepted
     request_merchant: np.ndarray | None = None  # int64 per unblocked sample request
     request_creator: np.ndarray | None = None
+    paid: np.ndarray | None = None  # bool per contact: comes with a paid offer
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +118,8 @@ class Today:
     status: SampleStatus | None = None  # sample statuses as of today's scoring
     list_gain: np.ndarray | None = None  # list-score gain of one more video, when computed
     entered: np.ndarray | None = None  # slots newcomers took today
+    fees: np.ndarray | None = None  # (n,) paid offers' fees earned today (features)
+    left: np.ndarray | None = None  # slots whose creators left today
     tallies: dict[str, float] = field(default_factory=dict)
 
     def add(self, tallies: dict[str, float] | None = None, **fields) -> Today:

@@ -78,7 +78,10 @@ def test_tables_have_one_row_per_day_creator_and_snapshot_days():
     assert r.days == 25 and r.n_creators == 300
     assert np.array_equal(r.daily["day"], np.arange(25))
     assert all(v.shape == (25,) for v in r.daily.values())
-    assert all(v.shape == (300,) for v in r.creators.values())
+    # one row per creator ever present (leavers too): the 300 slots' occupants at the end
+    rows = r.creators["creator_id"].shape
+    assert all(v.shape == rows for v in r.creators.values()) and rows[0] >= 300
+    assert np.sum(r.creators["left_day"] == -1) <= 300
     days = np.unique(r.snapshots["day"])
     assert set(days) <= {6, 13, 20, 24} and 24 in days  # every 7 days, and the last day
     assert r.snapshots["list"].dtype.kind == "U"
@@ -202,8 +205,10 @@ def test_cli_run_parquet_tables_load_with_one_row_per_day_and_creator(cli_run):
     assert daily["day"] == list(range(20))
     assert {"feed_gini", "workload_mean", "gmv", "fulfilment_rate"} <= set(daily)
     creators = pq.read_table(out / "creators.parquet").to_pydict()
-    assert len(creators["creator_id"]) == 300  # one row per creator slot (current occupant)
-    assert len(set(creators["creator_id"])) == 300 and "active" in creators
+    # one row per creator ever present since day 0: the slots' occupants and the leavers
+    assert len(creators["creator_id"]) >= 300
+    assert sum(d == -1 for d in creators["left_day"]) <= 300
+    assert len(set(creators["creator_id"])) == len(creators["creator_id"]) and "active" in creators
     lists = pq.read_table(out / "lists.parquet").to_pydict()
     assert set(lists["day"]) <= {6, 13, 19} and 19 in lists["day"]
     for name, table in (("daily", daily), ("creators", creators), ("lists", lists)):
@@ -211,7 +216,10 @@ def test_cli_run_parquet_tables_load_with_one_row_per_day_and_creator(cli_run):
         assert list(table)[:2] == ["scenario", "seed"], name
         assert set(table["scenario"]) == {"reported_2022"} and set(table["seed"]) == {5}, name
         assert len(table["seed"]) == len(table["day" if name != "creators" else "creator_id"])
-    assert set(lists["list"]) == {"sales"}
+    # the lists some merchant reads (every goal's lists; the overall list for goal_overall)
+    assert set(lists["list"]) == {
+        "sales", "gmv", "growth", "popularity", "diligence", "cooperation", "overall"
+    }
 
 
 def test_report_lists_the_parameters_a_variant_changes():
@@ -250,14 +258,21 @@ def test_explain_marks_the_keys_the_file_sets_to_their_default(capsys):
     out = capsys.readouterr().out
     assert _line(out, "scoring.fulfilment.window_days").startswith("=")
     assert _line(out, "scoring.fulfilment.window_days").split()[2:4] == ["17", "17"]
-    assert not _line(out, "merchants.lists_used").startswith(("*", "="))
+    assert not _line(out, "merchants.goal_sales").startswith(("*", "="))
     assert "the file sets 52, 0 of them away from the default" in out
 
 
 # -- scenario files --------------------------------------------------------------------------
 VARIANTS = {
     "reported_2022": {},
-    "no_cooperation": {"merchants.lists_used": ["overall"], "scoring.overall.cooperation": 0.0},
+    "no_cooperation": {
+        "merchants.goal_sales": 0.0,
+        "merchants.goal_growth": 0.0,
+        "merchants.goal_reach": 0.0,
+        "merchants.goal_reliable": 0.0,
+        "merchants.goal_overall": 1.0,
+        "scoring.overall.cooperation": 0.0,
+    },
     "window_30_days": {"scoring.fulfilment.window_days": 30},
     "feed_coupled": {"attention.coupling": 2.0},
 }

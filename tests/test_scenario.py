@@ -39,7 +39,7 @@ def test_bad_scenario_lists_every_problem_with_file_key_value_and_allowed(tmp_pa
         "[scenario]\nname = 3\ncolour = 'red'\n"
         "[population]\ncreators = 5\nentertainer_share = 1.5\n"
         "[attention]\ncoupling = 'strong'\nfeed = 1\n"
-        "[merchants]\nlists_used = ['sales', 'fame']\n"
+        "[merchants]\nlist_window = 'fortnight'\n"
         "[scoring.weights.diligence]\ncontent_count = 0\nproducts_per_content = 0\n"
         "active_days = 0\n"
         "[extras]\nx = 1\n"
@@ -50,14 +50,14 @@ def test_bad_scenario_lists_every_problem_with_file_key_value_and_allowed(tmp_pa
     assert set(got) == {
         "extras", "scenario.name", "scenario.colour", "population.creators",
         "population.entertainer_share", "attention.coupling", "attention.feed",
-        "merchants.lists_used", "scoring.weights.diligence.(weights)",
+        "merchants.list_window", "scoring.weights.diligence.(weights)",
     }
     assert all(p.file == str(f) for p in got.values())
     assert got["population.creators"].allowed == "a value in [10, 10000000]"
     assert got["population.entertainer_share"].value == 1.5
     assert got["attention.coupling"].allowed.startswith("a number")
     assert "allowed keys:" in got["attention.feed"].allowed
-    assert "'overall'" in got["merchants.lists_used"].allowed
+    assert "'month'" in got["merchants.list_window"].allowed
     assert "allowed: scenario, population" in got["extras"].allowed
 
 

@@ -130,8 +130,10 @@ def test_choice_log_weight_by_hand():
 
 
 def test_feed_shares_views_by_the_same_choice_weight():
-    # Half the creators had 99 views per piece yesterday, half none; all else equal, the feed
-    # gives the first half (1 + 99) ** social_proof times the views of the second.
+    # Half the creators have a discounted engagement E of 99, half none; all else equal. The
+    # feed scores them with choice_log_weight (social proof x log(1 + E), the exponent
+    # calibrated on MusicLab) and ranks them (issue 11): with no exploration, the first half
+    # takes the top ranks, whose views fall as rank^-position_bias.
     n = 4000
     given = {
         "creator_id": np.arange(n),
@@ -139,16 +141,19 @@ def test_feed_shares_views_by_the_same_choice_weight():
         "followers": np.full(n, 1000, np.int64),
         "quality": np.full(n, 0.5),
         "skill": np.full(n, 0.5),
-        "views_per_piece": np.where(np.arange(n) < n // 2, 0.0, 99.0),
+        "engagement": np.where(np.arange(n) < n // 2, 0.0, 99.0),
     }
-    cr = Creators(**{f.name: given.get(f.name, np.zeros(n)) for f in dataclasses.fields(Creators)})
+    cr = Creators(**{f.name: given.get(f.name, np.zeros(n)) for f in dataclasses.fields(Creators)
+                     if f.name in given or f.default is dataclasses.MISSING})
     ones, zeros = np.ones(n, np.int64), np.zeros(n, np.int64)
     work = stages.Work(ones, zeros, zeros, zeros, zeros, ones.astype(float))
-    p = AttentionParams(views_sigma=0.0, follower_exponent=0.0, social_proof=0.35)
+    p = AttentionParams(follower_exponent=0.0, social_proof=0.35, exploration=0.0,
+                        explore_share=0.0, following_share=0.0)
     out = stages.attention_market(cr, work, np.zeros(n), np.array([10.0]), params=p,
                                   rng=np.random.default_rng(3))
     ratio = out["views"][n // 2 :].sum() / out["views"][: n // 2].sum()
-    assert ratio == pytest.approx(100.0**0.35, rel=0.02)
+    w = np.arange(1, n + 1) ** -p.position_bias
+    assert ratio == pytest.approx(w[: n // 2].sum() / w[n // 2 :].sum(), rel=0.02)
 
 
 # -- metrics ------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import numpy as np
 
 from scoring.ranking import RankedList
 
-from ..population import Merchants
+from ..population import GOAL_LISTS, GOALS, Merchants
 from ..scenario import CreatorParams, MerchantParams, ModelParams
 from ..state import Market, Offers, Today
 from .common import in_sorted, rank_within
@@ -24,12 +24,59 @@ __all__ = [
     "Contacts",
     "accept_offers",
     "answer_messages",
+    "list_depth",
     "merchant_contacts",
+    "position_cdf",
     "reach_out",
+    "read_lists",
     "reply",
     "sample_requests",
     "ship",
 ]
+
+
+#: The lists merchants read, in a fixed order (the union of the goals' lists).
+READ_LISTS = tuple(dict.fromkeys(name for g in GOALS for name in GOAL_LISTS[g]))
+#: For each goal, the indices of its lists in :data:`READ_LISTS`.
+_GOAL_LIST_IDX = [np.array([READ_LISTS.index(x) for x in GOAL_LISTS[g]]) for g in GOALS]
+
+
+def read_lists(params: ModelParams) -> tuple[str, ...]:
+    """The lists some merchant reads: those of the goals with a positive share (M3)."""
+    mp = params.merchants
+    return tuple(
+        dict.fromkeys(x for g in GOALS if getattr(mp, f"goal_{g}") > 0 for x in GOAL_LISTS[g])
+    )
+
+
+def position_cdf(depth: int, bias: float) -> np.ndarray:
+    """Unnormalised CDF of a merchant's attention over a sampled list's first ``depth`` places.
+
+    On the platform a merchant looks at place p with weight ``p ** -bias``. In a run that
+    samples the platform at rate r, the run's place q stands for the platform's places
+    ((q - 1) / r, q / r], so it gets their summed weight: ``q ** (1 - bias)`` up to a constant
+    (the integral of p^-bias; ``log`` form at bias 1). Merchants, and so contacts, scale with
+    r, so the contacts a creator gets depend on its platform place alone, whatever the run's
+    size (issue 11 point 5).
+    """
+    q = np.arange(1, depth + 1, dtype=np.float64)
+    if abs(1.0 - bias) < 1e-9:
+        return np.log1p(q)
+    if bias > 1.0:  # the integral diverges at 0: use the discrete weights
+        return np.cumsum(q**-bias)
+    return q ** (1.0 - bias)
+
+
+def list_depth(n_creators: int, *, params: ModelParams) -> int:
+    """How far down a list merchants of a run of ``n_creators`` look (issue 11 point 5).
+
+    A run of n creators samples the platform (``population.platform_creators``) at rate
+    r = n / platform_creators, so a platform list's first ``positions_viewed`` places hold
+    about ``positions_viewed * r`` of the run's creators: merchants look that deep (at least
+    1 place). List slots per creator then stay constant across n.
+    """
+    r = n_creators / params.population.platform_creators
+    return max(1, round(params.merchants.positions_viewed * r))
 
 
 @dataclass(frozen=True)
@@ -39,6 +86,7 @@ class Contacts:
     merchant: np.ndarray  # int64
     creator: np.ndarray  # int64
     from_list: np.ndarray  # bool: found on a list (else by search)
+    paid: np.ndarray | None = None  # bool: the contact comes with a paid offer
 
 
 def merchant_contacts(
@@ -50,15 +98,18 @@ def merchant_contacts(
     *,
     params: MerchantParams,
     rng: np.random.Generator,
+    depth: int | None = None,
 ) -> Contacts:
     """Stage 1 (M3, M8, O4): merchants pick creators to message and offer a sample.
 
     Each merchant makes Poisson(``contacts_per_day``) contacts, capped by its sample budget.
-    A contact comes from a list in ``lists_used`` (position drawn with weight
-    ``p ** -position_bias`` among the first ``positions_viewed`` of the merchant's category)
-    or, with probability ``search_share`` or when the list is empty, from a uniform search of
-    the category. Pairs in ``blocked`` (merchant * n + creator, sorted; creators who missed
-    earlier samples, O4) and repeats within the day are dropped.
+    A contact comes from one of the lists the merchant's goal reads (``GOAL_LISTS``, drawn
+    uniformly; position drawn by :func:`position_cdf` among the first ``depth`` places of the
+    merchant's category, :func:`list_depth`) or, with probability
+    ``search_share`` or when the list is empty, from a uniform search of the category. A
+    share ``paid_offer_share`` of contacts carries a paid offer. Pairs in ``blocked``
+    (merchant * n + creator, sorted; creators who missed earlier samples, O4) and repeats
+    within the day are dropped.
     """
     k = rng.poisson(params.contacts_per_day, merchants.m)
     k = np.minimum(k, np.floor(merchants.sample_tokens).astype(np.int64))
@@ -68,11 +119,18 @@ def merchant_contacts(
     size = (category_starts[c + 1] - category_starts[c]).astype(np.float64)
     creator = category_starts[c] + np.floor(rng.random(total) * size).astype(np.int64)
     from_list = rng.random(total) >= params.search_share
-    which = rng.integers(0, len(params.lists_used), total)
+    goal = merchants.goal[merchant] if merchants.goal is not None else np.zeros(total, np.int64)
+    nlists = np.array([idx.size for idx in _GOAL_LIST_IDX])[goal]
+    pick_in_goal = np.floor(rng.random(total) * nlists).astype(np.int64)
+    table = np.full((len(GOALS), max(i.size for i in _GOAL_LIST_IDX)), -1, dtype=np.int64)
+    for g, idx in enumerate(_GOAL_LIST_IDX):
+        table[g, : idx.size] = idx
+    which = table[goal, pick_in_goal]
     u = rng.random(total)
-    depth = params.positions_viewed
-    cum = np.cumsum(np.arange(1, depth + 1, dtype=np.float64) ** -params.position_bias)
-    for j, name in enumerate(params.lists_used):
+    paid = rng.random(total) < params.paid_offer_share
+    depth = params.positions_viewed if depth is None else int(depth)
+    cum = position_cdf(depth, params.position_bias)
+    for j, name in enumerate(READ_LISTS):
         rl = lists.get(name)
         pick = from_list & (which == j)
         if rl is None or rl.creators.size == 0:
@@ -93,7 +151,7 @@ def merchant_contacts(
     keep.sort()
     ok = size[keep] > 0
     keep = keep[ok]
-    return Contacts(merchant[keep], creator[keep], from_list[keep])
+    return Contacts(merchant[keep], creator[keep], from_list[keep], paid[keep])
 
 
 def sample_requests(
@@ -164,11 +222,24 @@ def reach_out(
         m.sample_tokens + p.samples_per_week / 7.0, 2.0 * p.samples_per_week
     )
     contacts = merchant_contacts(
-        m, market.category_starts, market.lists, market.ledger.blocked, c.n, params=p, rng=rng
+        m,
+        market.category_starts,
+        market.lists,
+        market.ledger.blocked,
+        c.n,
+        params=p,
+        rng=rng,
+        depth=list_depth(market.n_start, params=params),
     )
     here = c.active[contacts.creator]  # creators who left are not contacted
     sent = today.day * 24.0 + rng.uniform(8.0, 20.0, int(here.sum()))
-    offers = Offers(contacts.merchant[here], contacts.creator[here], contacts.from_list[here], sent)
+    offers = Offers(
+        contacts.merchant[here],
+        contacts.creator[here],
+        contacts.from_list[here],
+        sent,
+        paid=contacts.paid[here],
+    )
     return today.add(offers=offers)
 
 
@@ -198,14 +269,23 @@ def reply(market: Market, today: Today, *, params: ModelParams, rng: np.random.G
 def ship(market: Market, today: Today, *, params: ModelParams, rng: np.random.Generator) -> Today:
     """Stage 1c (M8, M10): merchants ship accepted offers, then granted requests.
 
-    Accepted offers ship first; requests are granted in order while the merchant's whole
-    tokens last. Delivery takes Poisson(``shipping_days_mean``) days; a creator forgets a
-    sample with probability ``forget_prob``. Shipments go to the engine's sample book and the
+    Accepted offers ship first (a paid offer's fee, ``fee_per_1k_followers`` per 1,000
+    followers, between 5 and 2,000, is paid when the sample is featured); requests are granted
+    in order while the merchant's whole tokens last. Delivery takes
+    Poisson(``shipping_days_mean``) days; a creator forgets a sample with probability
+    ``forget_prob``. Shipments go to the engine's sample book and the
     merchants' ledger (same rows); budgets, counts and sample costs are charged.
     """
     p, m, o, day = params.merchants, market.merchants, today.offers, today.day
     req_m, req_c = o.request_merchant, o.request_creator
     offer_m, offer_c = o.merchant[o.accepted], o.creator[o.accepted]
+    c = market.creators
+    paid = o.paid[o.accepted] if o.paid is not None else np.zeros(offer_c.size, dtype=bool)
+    fee = np.where(
+        paid,
+        np.clip(p.fee_per_1k_followers * c.followers[offer_c] / 1000.0, 5.0, 2000.0),
+        0.0,
+    )
     left = np.floor(m.sample_tokens).astype(np.int64) - np.bincount(offer_m, minlength=m.m)
     grant = rank_within(req_m) < left[req_m]
     ship_m = np.r_[offer_m, req_m[grant]]
@@ -213,7 +293,8 @@ def ship(market: Market, today: Today, *, params: ModelParams, rng: np.random.Ge
     delivered = day + rng.poisson(p.shipping_days_mean, ship_c.size)
     market.scoring.samples.add_samples(ship_c, np.full(ship_c.size, day), delivered)
     forget = rng.random(ship_c.size) < params.creators.forget_prob
-    market.ledger.ship(ship_m, day, forget)
+    market.ledger.ship(ship_m, day, forget, fee=np.r_[fee, np.zeros(int(grant.sum()))])
+    c.samples_received += np.bincount(ship_c, minlength=c.n)
     sent_per = np.bincount(ship_m, minlength=m.m)
     m.sample_tokens -= sent_per
     m.samples_sent += sent_per

@@ -38,5 +38,7 @@ def score(market: Market, today: Today, *, params: ModelParams) -> Today:
     st = market.scoring.sample_status()
     who = market.ledger.book_decisions(st.status, market.scoring.samples.creator)
     if who.size:
-        market.period["missed"] += np.bincount(who, minlength=c.n)
+        missed = np.bincount(who, minlength=c.n)
+        market.period["missed"] += missed
+        c.samples_missed += missed
     return today.add(status=st)

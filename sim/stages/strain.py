@@ -11,7 +11,14 @@ from ..scenario import BurnoutParams, ModelParams
 from ..state import Market, Today
 from .work import holding
 
-__all__ = ["Strain", "build_up", "deadline_pressure", "measure_incentive", "update_stress"]
+__all__ = [
+    "Strain",
+    "build_up",
+    "deadline_pressure",
+    "episode_lengths",
+    "measure_incentive",
+    "update_stress",
+]
 
 
 def deadline_pressure(
@@ -45,13 +52,15 @@ def update_stress(
     pressure: np.ndarray,
     *,
     params: BurnoutParams,
+    episode_days: np.ndarray | None = None,
 ) -> Strain:
     """Stage 5 (M15): stress builds with overload and deadlines, rest lowers it.
 
     ``stress' = max(0, stress + overload_gain (load - 1)+ + deadline_gain pressure -
     recovery (1 - load)+)``, and 0 after a rest day (load 0). A creator not already burnt out
     whose stress has been at or above ``threshold`` for ``burnout_days`` days in a row burns out
-    that day: ``burnt_days_left`` becomes ``recovery_days`` and stress restarts at 0. Under a
+    that day: ``burnt_days_left`` becomes its episode's length (``episode_days``, (n,) drawn
+    by the caller; default ``episode_days_median``) and stress restarts at 0. Under a
     constant load L > 1 with no deadlines, stress first reaches the threshold on day
     k = ceil(threshold / (overload_gain (L - 1))) and the burnout comes on day
     k + burnout_days - 1 (days counted from 1).
@@ -66,18 +75,31 @@ def update_stress(
     high = (s >= params.threshold) & ~burning
     days = np.where(high, high_days + 1, 0)
     burnt_today = days >= params.burnout_days
-    left = np.where(burnt_today, params.recovery_days, left)
+    length = (
+        np.full(s.size, max(1, round(params.episode_days_median)), dtype=np.int64)
+        if episode_days is None
+        else np.maximum(np.rint(episode_days), 1).astype(np.int64)
+    )
+    left = np.where(burnt_today, length, left)
     s = np.where(burnt_today, 0.0, s)
     days = np.where(burnt_today, 0, days)
     return Strain(s, days, left, burnt_today)
 
 
-def build_up(market: Market, today: Today, *, params: ModelParams) -> Today:
+def episode_lengths(n: int, *, params: BurnoutParams, rng: np.random.Generator) -> np.ndarray:
+    """(n,) burnout episode lengths in days: lognormal, median ``episode_days_median``."""
+    return params.episode_days_median * rng.lognormal(0.0, params.episode_days_sigma, n)
+
+
+def build_up(
+    market: Market, today: Today, *, params: ModelParams, rng: np.random.Generator
+) -> Today:
     """Stage 5 (M10, O2, M15): deadline pressure and workload update stress; burnouts.
 
     Pressure comes from the samples creators hold that are due within ``reminder_days``
     (:func:`deadline_pressure`, statuses as of today's scoring); :func:`update_stress` moves
-    stress, and burnouts are counted (for active creators) with the day of each creator's
+    stress, each burnout begun today gets its length (:func:`episode_lengths`), and burnouts
+    are counted (for active creators) with the day of each creator's
     first. Adds the tally ``burnouts_today``.
     """
     c, b, st, day = market.creators, params.burnout, today.status, today.day
@@ -91,10 +113,16 @@ def build_up(market: Market, today: Today, *, params: ModelParams) -> Today:
         strain.high_days,
         strain.burnt_days_left,
     )
-    c.burnouts += strain.burnt_today & c.active
-    first = strain.burnt_today & (c.first_burnout_day < 0)
+    began = np.flatnonzero(strain.burnt_today)  # draw the new episodes' lengths only
+    if began.size:
+        length = episode_lengths(began.size, params=b, rng=rng)
+        c.burnt_days_left[began] = np.maximum(np.rint(length), 1).astype(np.int64)
+    burnt_today = strain.burnt_today & c.active
+    c.burnouts += burnt_today
+    c.days_burnt_out += (c.burnt_days_left > 0) & c.active
+    first = burnt_today & (c.first_burnout_day < 0)
     c.first_burnout_day[first] = day
-    return today.add({"burnouts_today": int(strain.burnt_today.sum())})
+    return today.add({"burnouts_today": int(burnt_today.sum())})
 
 
 def measure_incentive(market: Market, today: Today, *, params: ModelParams) -> Today:

@@ -103,7 +103,8 @@ def create(market: Market, today: Today, *, params: ModelParams, rng: np.random.
     overloaded), by a video or, for sellers, a livestream (some too short to count, M10).
     Creators then plan their work (:func:`plan_work`) within capacity (reduced while burnt
     out, zero in a vacant slot) times adapted effort, and today's workload is hours over
-    capacity. Returns ``today.work``, ``today.featured`` and ``today.featured_by``.
+    capacity. Returns ``today.work``, ``today.featured``, ``today.featured_by`` and
+    ``today.fees`` (paid offers' fees for the samples featured today).
     """
     p, day = params.creators, today.day
     c, book = market.creators, market.scoring.samples
@@ -147,4 +148,5 @@ def create(market: Market, today: Today, *, params: ModelParams, rng: np.random.
         )
         market.ledger.feature(feat)
     c.workload = work.hours / np.maximum(capacity, 1e-9)
-    return today.add(work=work, featured=feat, featured_by=who)
+    fees = np.bincount(who, weights=market.ledger.fee[feat], minlength=c.n)
+    return today.add(work=work, featured=feat, featured_by=who, fees=fees)
