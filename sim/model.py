@@ -185,6 +185,28 @@ class CreatorMarket(mesa.Model):
             mer.sample_gmv[:] = 0.0
             self.market.archive.clear()
 
+    def nudge(self, creator_ids: np.ndarray, *, extra_videos: int = 1, days: int = 28) -> None:
+        """Make the creators ``creator_ids`` post ``extra_videos`` more videos a day.
+
+        From the next reported day on, for ``days`` days (the nudge experiment of issue 11,
+        :mod:`sim.nudge`). Give an empty ``creator_ids`` to the control arm of an experiment:
+        it then draws what the treated arm draws, so the two arms share their random streams.
+        A newcomer taking a nudged creator's slot is not nudged. Runs the burn-in first if it
+        has not run.
+        """
+        if days < 1 or extra_videos < 0:
+            raise ValueError(
+                f"nudge: days = {days}, extra_videos = {extra_videos}: "
+                "use days >= 1 and extra_videos >= 0"
+            )
+        self.burn_in()
+        m = self.market
+        c = m.creators
+        treated = np.isin(c.creator_id, np.asarray(creator_ids, dtype=np.int64)) & c.active
+        m.nudge_videos = np.where(treated, int(extra_videos), 0).astype(np.int64)
+        m.nudge_ids = c.creator_id.copy()
+        m.nudge_until = m.burn_in + self.day + days
+
     def _advance(self, day: int) -> Today:
         """Simulate absolute day ``day`` (burn-in days included) and return its record."""
         m, p, rng = self.market, self.params, self.streams

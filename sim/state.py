@@ -51,7 +51,8 @@ class Market:
     the adaptation period (:data:`PERIOD_SUMS`); ``last_payoff``: each creator's payoff per
     day in the last period; ``burn_in``: days simulated before the first reported day;
     ``archive``: the creators table's rows of creators who left since the first reported
-    day (:func:`sim.population.creator_rows`); ``exp3_*``: the bandit learners' state.
+    day (:func:`sim.population.creator_rows`); ``exp3_*``: the bandit learners' state;
+    ``nudge_*``: an ongoing nudge experiment's extra videos (:mod:`sim.nudge`).
     """
 
     creators: Creators
@@ -69,6 +70,12 @@ class Market:
     archive: list[dict[str, np.ndarray]] = field(default_factory=list)
     exp3_logw: np.ndarray | None = None  # (n, levels) EXP3 log-weights (adaptation.rule exp3)
     exp3_arm: np.ndarray | None = None  # (n,) the effort level each creator plays
+    #: The nudge experiment's extra videos a day per slot (``sim.nudge``), for the creator whose
+    #: id is ``nudge_ids`` there (a newcomer in the slot is not nudged), until ``nudge_until``.
+    #: ``None``: no experiment (no draw is made for it, so ordinary runs are unchanged).
+    nudge_videos: np.ndarray | None = None
+    nudge_ids: np.ndarray | None = None
+    nudge_until: int = -1
     scores: WindowScores | None = None
     lists: dict[str, RankedList] = field(default_factory=dict)
     positions: dict[str, np.ndarray] = field(default_factory=dict)

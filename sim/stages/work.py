@@ -10,7 +10,15 @@ from ..population import Creators
 from ..scenario import CreatorParams, ModelParams
 from ..state import Market, Today, Work
 
-__all__ = ["Work", "choose_features", "create", "holding", "plan_work", "take_downs"]
+__all__ = [
+    "Work",
+    "choose_features",
+    "create",
+    "holding",
+    "nudged_videos",
+    "plan_work",
+    "take_downs",
+]
 
 
 def plan_work(
@@ -21,6 +29,7 @@ def plan_work(
     params: CreatorParams,
     rng: np.random.Generator,
     capacity: np.ndarray | None = None,
+    extra_videos: np.ndarray | None = None,
 ) -> Work:
     """Stage 2 (M7.4, M15): the day's videos, livestreams and products within capacity.
 
@@ -30,7 +39,9 @@ def plan_work(
     videos (``video_hours`` each); ``capacity`` overrides the creators' own (burnout). Videos
     made to feature samples come on top of the plan, and a creator featuring a sample live
     goes live at least once. A video links products with probability ``orientation``; sample
-    videos always do.
+    videos always do. ``extra_videos`` (the nudge experiment, :mod:`sim.nudge`) are made on
+    top of the plan, each linking products with probability ``orientation``; giving it (zeros
+    included) draws one more uniform per creator, so both arms of an experiment stay aligned.
     """
     n = c.n
     cap = c.capacity_hours if capacity is None else capacity  # lower while burnt out
@@ -46,6 +57,9 @@ def plan_work(
     planned_videos = rng.poisson((hours - live_hours) / params.video_hours)
     videos = planned_videos + feature_videos
     shoppable_videos = rng.binomial(planned_videos, c.orientation) + feature_videos
+    if extra_videos is not None:
+        videos = videos + extra_videos
+        shoppable_videos = shoppable_videos + extra_videos * (rng.random(n) < c.orientation)
     shoppable_lives = np.where(c.orientation > 0, lives, 0)
     products = rng.poisson(
         shoppable_videos * params.products_per_video
@@ -76,6 +90,18 @@ def choose_features(
     p = np.where(procrastinator, late_p, planner_p)
     p = np.where(workload > 1.0, p * 0.5, p)
     return rng.random(days_left.size) < p
+
+
+def nudged_videos(market: Market, day: int) -> np.ndarray | None:
+    """The nudge experiment's extra videos today per slot, or ``None`` outside an experiment.
+
+    Zero for a slot whose creator is not the one nudged (a newcomer took the slot) and after
+    the experiment's last day; an arm without treated creators gets zeros, not ``None``.
+    """
+    if market.nudge_videos is None or day > market.nudge_until:
+        return None
+    same = market.creators.creator_id == market.nudge_ids
+    return np.where(same & market.creators.active, market.nudge_videos, 0)
 
 
 def take_downs(n_up: int, *, params: CreatorParams, rng: np.random.Generator) -> np.ndarray:
@@ -136,7 +162,13 @@ def create(market: Market, today: Today, *, params: ModelParams, rng: np.random.
     capacity = np.where(c.active, capacity, 0.0)  # a vacant slot does no work
     # Effort (adapted every few weeks) scales the hours planned, not the capacity.
     work = plan_work(
-        c, feature_videos, feature_lives, params=p, rng=rng, capacity=capacity * c.effort
+        c,
+        feature_videos,
+        feature_lives,
+        params=p,
+        rng=rng,
+        capacity=capacity * c.effort,
+        extra_videos=nudged_videos(market, day),
     )
     if feat.size:
         book.add_features(

@@ -1,0 +1,188 @@
+"""The nudge experiment: what one more video a day is worth to a creator, measured in the model.
+
+A random share of the creators active at the start (1% by default) is made to post
+``extra_videos`` more videos a day for ``days`` days (four weeks by default), starting after
+``start_day`` reported days. The control arm is the same model with the same seed, nudged
+nobody: both arms start from the same state and the same random streams (common random numbers,
+:meth:`sim.model.CreatorMarket.nudge`). Draws whose number depends on the values drawn (Poisson
+counts) drift apart once the nudge changes a value, so a creator's own plans differ between the
+arms by noise; on average over the treated creators and the seeds, the difference is what the
+extra videos did, through everything the model connects to them (views, followers, sales
+and commission, merchants' offers and samples through the lists, O4 blocks, stress and
+burnout). The measured outcome is what a creator can
+observe (M3, O4: not the lists): income (commission + paid offers), views, followers, pieces.
+
+For each seed the treated creators' mean difference (treated arm minus control arm, the same
+creators) is one replicate; the effect is the mean over seeds with a t interval over seeds
+(:func:`sim.experiments.paired_difference`). ``per_video`` divides by the extra videos made,
+so it reads as "the payoff of one more video", the quantity the burnout incentive computes.
+
+Issue 11, point 7. Not yet done: the comparison with the incentive the engine computes from
+its exact marginal list gain and merchants' response to list position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .experiments.comparison import paired_difference
+from .experiments.design import run_seeds, streams
+from .model import CreatorMarket
+from .scenario import Scenario
+
+__all__ = ["NUDGE_OUTCOMES", "NudgeResult", "nudge_experiment"]
+
+#: Creator-table totals compared between the arms (what a creator observes).
+NUDGE_OUTCOMES = ("income", "views", "followers", "pieces")
+
+
+@dataclass(frozen=True)
+class NudgeResult:
+    """The nudge experiment's result.
+
+    ``effects``: one dict per outcome of :data:`NUDGE_OUTCOMES` (``outcome``, ``difference``:
+    mean over seeds of the treated creators' mean difference over the whole window,
+    ``ci_low``/``ci_high``: its t interval over seeds, ``per_video``: the difference per extra
+    video made, ``n``: seeds). ``creators``: one row per treated creator and seed (columns
+    ``seed``, ``creator_id``, and ``<outcome>_treated`` / ``<outcome>_control`` for the window).
+    """
+
+    scenario: str
+    seeds: tuple[int, ...]
+    creators_n: int
+    share: float
+    extra_videos: int
+    days: int
+    start_day: int
+    effects: tuple[dict[str, Any], ...]
+    creators: dict[str, np.ndarray]
+
+    def effect(self, outcome: str) -> dict[str, Any]:
+        """The effect row of ``outcome`` (one of :data:`NUDGE_OUTCOMES`)."""
+        for row in self.effects:
+            if row["outcome"] == outcome:
+                return row
+        raise KeyError(f"outcome {outcome!r}: allowed {', '.join(NUDGE_OUTCOMES)}")
+
+    def __repr__(self) -> str:
+        inc = self.effect("income")
+        return (
+            f"<NudgeResult {self.scenario}: {len(self.seeds)} seeds x {self.creators_n:,} "
+            f"creators, {self.share:.1%} nudged +{self.extra_videos} video/day for {self.days} "
+            f"days; income {inc['difference']:+.3g} [{inc['ci_low']:+.3g}, {inc['ci_high']:+.3g}]"
+            f" per creator, {inc['per_video']:+.3g} per extra video>"
+        )
+
+
+def _window_totals(before: dict[str, np.ndarray], after: dict[str, np.ndarray], ids: np.ndarray):
+    """Each outcome's gain over the window for the creators ``ids`` (NaN if not in both)."""
+    out = {}
+    pos_b = {int(k): i for i, k in enumerate(before["creator_id"])}
+    pos_a = {int(k): i for i, k in enumerate(after["creator_id"])}
+    ib = np.array([pos_b.get(int(k), -1) for k in ids])
+    ia = np.array([pos_a.get(int(k), -1) for k in ids])
+    ok = (ib >= 0) & (ia >= 0)
+    for name in NUDGE_OUTCOMES:
+        b = np.asarray(before[name], dtype=np.float64)
+        a = np.asarray(after[name], dtype=np.float64)
+        gain = np.full(ids.size, np.nan)
+        gain[ok] = a[ia[ok]] - b[ib[ok]]
+        out[name] = gain
+    return out
+
+
+def nudge_experiment(
+    scenario: Scenario,
+    *,
+    seeds: int | Sequence[int] = 8,
+    creators: int | None = None,
+    share: float = 0.01,
+    extra_videos: int = 1,
+    days: int = 28,
+    start_day: int = 30,
+    root_seed: int = 0,
+    level: float = 0.95,
+) -> NudgeResult:
+    """Run the nudge experiment on ``scenario`` (see the module doc).
+
+    ``seeds``: a number of seeds (spawned from ``SeedSequence(root_seed)``, as
+    :func:`sim.experiments.compare` does) or the seeds themselves. The treated creators of
+    each seed are drawn from their own child of the same root. ``creators`` overrides
+    ``population.creators``; the reported days simulated are ``start_day + days`` per arm
+    (after the scenario's burn-in).
+    """
+    if not 0.0 < share <= 1.0:
+        raise ValueError(f"share = {share}: use a share in (0, 1]")
+    if isinstance(seeds, int):
+        if seeds < 2:
+            raise ValueError(f"seeds = {seeds}: use at least 2 (the interval is over seeds)")
+        seed_list = [int(s) for s in run_seeds(root_seed, seeds)[0]]
+    else:
+        seed_list = [int(s) for s in seeds]
+    pickers = streams(root_seed)[0].spawn(len(seed_list))
+    rows: dict[str, list] = {"seed": [], "creator_id": []}
+    for name in NUDGE_OUTCOMES:
+        rows[f"{name}_treated"] = []
+        rows[f"{name}_control"] = []
+    per_seed = {name: [] for name in NUDGE_OUTCOMES}
+    n_made = []
+    for seed, picker in zip(seed_list, pickers, strict=True):
+        arms = [CreatorMarket(scenario, rng=seed, n_creators=creators) for _ in range(2)]
+        for m in arms:
+            m.run(start_day)
+        c = arms[0].creators
+        active = c.creator_id[c.active]
+        k = max(1, round(share * active.size))
+        treated = np.sort(np.random.default_rng(picker).choice(active, size=k, replace=False))
+        before = [m.creator_table() for m in arms]
+        arms[0].nudge(treated, extra_videos=extra_videos, days=days)
+        arms[1].nudge(treated[:0], extra_videos=extra_videos, days=days)
+        for m in arms:
+            m.run(days)
+        after = [m.creator_table() for m in arms]
+        gains = [_window_totals(b, a, treated) for b, a in zip(before, after, strict=True)]
+        rows["seed"] += [seed] * k
+        rows["creator_id"] += treated.tolist()
+        for name in NUDGE_OUTCOMES:
+            rows[f"{name}_treated"] += gains[0][name].tolist()
+            rows[f"{name}_control"] += gains[1][name].tolist()
+            per_seed[name].append(
+                (np.nanmean(gains[1][name]), np.nanmean(gains[0][name]))
+            )
+        # Extra videos actually made: the pieces difference (a burnt-out or departed creator
+        # makes fewer than asked).
+        n_made.append(np.nanmean(gains[0]["pieces"] - gains[1]["pieces"]))
+    effects = []
+    made = float(np.mean(n_made))
+    for name in NUDGE_OUTCOMES:
+        base, variant = (np.array(x) for x in zip(*per_seed[name], strict=True))
+        d = paired_difference(base, variant, level=level)
+        effects.append(
+            {
+                "outcome": name,
+                "difference": d["difference"],
+                "ci_low": d["ci_low"],
+                "ci_high": d["ci_high"],
+                "per_video": d["difference"] / made if made > 0 else float("nan"),
+                "n": d["n"],
+            }
+        )
+    table = {
+        k: np.asarray(v, dtype=np.int64 if k in ("seed", "creator_id") else np.float64)
+        for k, v in rows.items()
+    }
+    return NudgeResult(
+        scenario=scenario.name,
+        seeds=tuple(seed_list),
+        creators_n=int(arms[0].creators.n),
+        share=share,
+        extra_videos=extra_videos,
+        days=days,
+        start_day=start_day,
+        effects=tuple(effects),
+        creators=table,
+    )
