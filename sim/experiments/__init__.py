@@ -46,6 +46,10 @@ _WHERE = {
     "RunModel": "models",
     "ScenarioModel": "models",
     "ishigami": "models",
+    "RULES": "rules",
+    "RulesComparison": "rules",
+    "compare_rules": "rules",
+    "robustness_label": "rules",
     "RunReport": "runner",
     "RunTask": "runner",
     "run_tasks": "runner",
@@ -69,6 +73,7 @@ _WHERE = {
 __all__ = [
     "METHODS",
     "OUTCOMES",
+    "RULES",
     "SCHEDULER_ENV",
     "Comparison",
     "Design",
@@ -76,6 +81,7 @@ __all__ = [
     "FunctionModel",
     "Outcome",
     "ResultStore",
+    "RulesComparison",
     "RunModel",
     "RunRecord",
     "RunReport",
@@ -87,6 +93,7 @@ __all__ = [
     "SweepSpec",
     "analyse_sweep",
     "compare",
+    "compare_rules",
     "ishigami",
     "load_sweep",
     "make_design",
@@ -95,6 +102,7 @@ __all__ = [
     "outcome_names",
     "paired_difference",
     "plan_sweep",
+    "robustness_label",
     "run_key",
     "run_seeds",
     "run_sweep",
@@ -134,6 +142,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
     )
     from .executors import SCHEDULER_ENV, SerialExecutor, open_executor
     from .models import FunctionModel, RunModel, ScenarioModel, ishigami
+    from .rules import RULES, RulesComparison, compare_rules, robustness_label
     from .runner import RunReport, RunTask, run_tasks
     from .sensitivity import Sensitivity, analyse_sweep, write_sensitivity
     from .store import ResultStore, RunRecord, run_key
