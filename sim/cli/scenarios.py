@@ -12,7 +12,35 @@ from pathlib import Path
 
 from ..data import scenario_path, scenarios_dir, shipped_scenarios
 
-__all__ = ["add_parsers", "list_scenarios", "load_scenario"]
+__all__ = ["add_parsers", "apply_set", "list_scenarios", "load_scenario"]
+
+
+def apply_set(scenario, values):
+    """``scenario`` with the ``--set`` overrides applied (``Scenario.with_values``).
+
+    A bad key or value raises the scenario's ``ConfigError``, its problems about the
+    overridden keys filed under ``--set`` (not under the scenario file, which is fine).
+    """
+    from scoring import ConfigError
+    from scoring.params import Problem
+
+    if not values:
+        return scenario
+    try:
+        return scenario.with_values(values)
+    except ConfigError as exc:
+
+        def ours(key: str) -> bool:
+            return any(
+                k == key or k.startswith(key + ".") or key.startswith(k + ".") for k in values
+            )
+
+        raise ConfigError(
+            [
+                Problem("--set", p.key, p.value, p.allowed) if ours(p.key) else p
+                for p in exc.problems
+            ]
+        ) from None
 
 
 def load_scenario(arg: str):
