@@ -37,7 +37,8 @@ FILES = sorted(
         "run.json",
     ]
 )
-SMALL = ("--creators", "300", "--days", "10", "--no-progress")
+# no burn-in (time.burn_in_days = 0): these tests are about the output folder, not the model
+SMALL = ("--creators", "300", "--days", "10", "--no-progress", "--set", "time.burn_in_days=0")
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -230,6 +231,8 @@ def test_run_json_and_report_record_the_creators_override_and_the_default_seed(t
         "--days",
         "10",
         "--no-progress",
+        "--set",
+        "time.burn_in_days=0",
         "--out",
         "o",
         cwd=tmp_path,
@@ -237,9 +240,10 @@ def test_run_json_and_report_record_the_creators_override_and_the_default_seed(t
     assert r.returncode == 0, r.stderr
     meta = json.loads((tmp_path / "o" / "run.json").read_text())
     assert meta["seed"] == 0  # the default seed, recorded
-    assert meta["creators"] == 500
+    assert meta["creators"] == 500 and meta["burn_in_days"] == 0
     assert meta["parameters"]["population.creators"] == 500
-    assert meta["overrides"] == {"population.creators": 500}
+    assert meta["parameters"]["time.burn_in_days"] == 0
+    assert meta["overrides"] == {"time.burn_in_days": 0, "population.creators": 500}
     assert "population.creators" not in meta["set_by_file"]
     report = (tmp_path / "o" / "report.md").read_text()
     assert "every parameter has its default value" not in report
@@ -250,7 +254,8 @@ def test_run_json_and_report_record_the_creators_override_and_the_default_seed(t
     from sim.scenario import Scenario
 
     sc = Scenario.from_toml(scenario_path("reported_2022"))
-    assert meta["scenario"]["hash"] == sc.with_values({"population.creators": 500}).hash
+    both = {"time.burn_in_days": 0, "population.creators": 500}
+    assert meta["scenario"]["hash"] == sc.with_values(both).hash
     assert meta["scenario"]["hash"] != sc.hash
 
 
@@ -261,7 +266,9 @@ def test_a_population_that_cannot_fit_is_refused_before_allocating(tmp_path):
     assert r.returncode == 1 and "Traceback" not in r.stderr
     line = r.stderr.strip()
     assert "\n" not in line
-    assert "1,000,000,000 creators for 180 days need about" in line and " GB of memory" in line
+    # the burn-in's days count too (time.burn_in_days, 540 by default)
+    assert "1,000,000,000 creators for 180 days (+540 burn-in days) need about" in line
+    assert " GB of memory" in line
     assert "but this machine has" in line and "available; use --creators" in line
     assert list(tmp_path.iterdir()) == []  # no --out folder, no lock file
 
@@ -281,6 +288,8 @@ def test_running_out_of_memory_is_one_line_and_leaves_no_folder(tmp_path):
         "--days",
         "10",
         "--no-progress",
+        "--set",
+        "time.burn_in_days=0",
         "--out",
         "big",
         cwd=tmp_path,
