@@ -45,7 +45,6 @@ TAIL_DAYS = 30
 #: The main outcomes: (daily column, label, number format). DESIGN.md "Outcomes every run
 #: reports"; the columns are documented in ``sim.model.CreatorMarket._outcomes``.
 KEY_OUTCOMES: tuple[tuple[str, str, str], ...] = (
-    ("active", "Active creators", ",.0f"),
     ("exits", "Exits per day", ".2f"),
     ("entries", "Entries per day", ".2f"),
     ("pieces_per_active", "Pieces posted per active creator a day", ".2f"),
@@ -71,7 +70,7 @@ KEY_OUTCOMES: tuple[tuple[str, str, str], ...] = (
     ),
     ("effort_mean", "Effort (multiplier of planned hours), mean", ".2f"),
     ("last_minute_share", "Samples fulfilled in their last days", ".1%"),
-    ("fulfilment_rate", "Sample fulfilment rate, since day 0 (M10, M11)", ".1%"),
+    ("fulfilment_rate", "Sample fulfilment rate, all decided, burn-in included (M10, M11)", ".1%"),
     ("gmv", "GMV per day", ",.0f"),
     ("gmv_top10_share", "GMV: top-10% share", ".1%"),
     ("merchant_sample_roi", "Merchants' sample GMV / sample cost, since day 0", ".2f"),
@@ -94,7 +93,7 @@ FIGURES: dict[str, str] = {
     "fig_visibility.png": "Visibility: who the feed and the lists show",
     "fig_workload.png": "Workload: effort relative to capacity, deadline pressure",
     "fig_commerce.png": "Commerce: GMV, sample fulfilment, merchants' return on samples",
-    "fig_population.png": "Creators: active, exits and entries, posting and income",
+    "fig_population.png": "Creators: exits and entries, posting, views and income",
 }
 
 _LABEL = {key: label for key, label, _ in KEY_OUTCOMES}
@@ -351,7 +350,11 @@ def figure_commerce(daily: Mapping[str, np.ndarray]) -> Figure:
     _series(a, daily, [("gmv", "GMV per day")])
     a.set_ylabel("GMV (currency)")
     a.set_ylim(bottom=0)
-    _series(b, daily, [("fulfilment_rate", "sample fulfilment rate (decided so far)")])
+    _series(
+        b,
+        daily,
+        [("fulfilment_rate", "sample fulfilment rate (every sample decided, burn-in included)")],
+    )
     b.set_ylabel("share")
     b.set_ylim(0, 1.02)
     _series(c, daily, [("merchant_sample_roi", "merchants' sample GMV / sample cost")])
@@ -369,21 +372,20 @@ def _headroom(ax, daily: Mapping[str, np.ndarray], key: str) -> None:
 
 
 def figure_population(daily: Mapping[str, np.ndarray]) -> Figure:
-    """Active creators; exits and entries a day (M15 turnover); pieces, views and observed
-    income per active creator a day (outcomes are over active creators, never vacant slots)."""
-    fig, (a, b, c, d) = _figure(FIGURES["fig_population.png"], 4)
-    _series(a, daily, [("active", "active creators")])
-    a.set_ylabel("creators")
-    _headroom(a, daily, "active")
+    """Exits and entries a day (M15 turnover; leavers' slots are refilled, so the count of
+    active creators stays at the population size and is not plotted); pieces, feed views and
+    observed income per active creator a day (outcomes are over active creators)."""
+    fig, (b, c, d) = _figure(FIGURES["fig_population.png"], 3)
     _series(b, daily, [("exits", "exits a day"), ("entries", "entries a day")])
     b.set_ylabel("creators a day")
     b.set_ylim(bottom=0)
     _series(c, daily, [("pieces_per_active", "pieces posted per active creator a day")])
     c.set_ylabel("pieces")
-    c.set_ylim(bottom=0)
+    _headroom(c, daily, "pieces_per_active")
     _series(d, daily, [("income_per_active", "observed income per active creator a day")])
     d.set_ylabel("currency")
-    d.set_ylim(bottom=0)
+    _headroom(d, daily, "income_per_active")
+    d.legend(fontsize=8, loc="lower left")
     if "views_per_active" in daily:
         twin = d.twinx()
         day = np.asarray(daily["day"])
