@@ -30,6 +30,7 @@ FILES = sorted(
         "creators.parquet",
         "daily.parquet",
         "fig_commerce.png",
+        "fig_population.png",
         "fig_visibility.png",
         "fig_workload.png",
         "lists.parquet",
