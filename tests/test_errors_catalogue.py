@@ -56,8 +56,12 @@ def _unwritable(d: Path) -> None:
         (d / "ro").chmod(0o555)
 
 
-COOP = b'[scenario]\nname = "coop2"\n\n[scoring.overall]\ncooperation = 2.0\n'
-SMALL = ("--creators", "300", "--days", "10", "--no-progress")
+# no merchant reads the overall list (goal_overall 0), so its weights reach no outcome
+COOP = (
+    b'[scenario]\nname = "coop2"\n\n[merchants]\ngoal_overall = 0.0\n\n'
+    b"[scoring.overall]\ncooperation = 2.0\n"
+)
+SMALL = ("--creators", "300", "--days", "10", "--no-progress", "--set", "time.burn_in_days=0")
 
 CASES: tuple[Case, ...] = (
     Case("run", "a negative seed", ("run", "reported_2022", "--seed", "-1")),
@@ -96,6 +100,13 @@ CASES: tuple[Case, ...] = (
     ),
     Case("run", "an unknown scenario name", ("run", "reported_2O22")),
     Case(
+        "run",
+        "--set with a value the scenario refuses",
+        ("run", "reported_2022", "--set", "time.burn_in_days=-3"),
+    ),
+    Case("run", "--set with an unknown key", ("run", "reported_2022", "--set", "time.burn_in=0")),
+    Case("run", "--set without =", ("run", "reported_2022", "--set", "time.burn_in_days")),
+    Case(
         "explain",
         "a change no outcome can see (warning)",
         ("explain", "coop2.toml"),
@@ -121,6 +132,11 @@ CASES: tuple[Case, ...] = (
         _file("f"),
     ),
     Case("compare", "a base without a variant", ("compare", "reported_2022")),
+    Case(
+        "compare",
+        "--set with a value the scenario refuses",
+        ("compare", "reported_2022", "feed_coupled", "--set", "adaptation.rule=best"),
+    ),
 )
 
 

@@ -109,6 +109,22 @@ def leftovers(parent: Path, name: str) -> list[str]:
     return sorted(found)
 
 
+@pytest.fixture(scope="module")
+def seed1_run(tmp_path_factory) -> Path:
+    """One complete run (seed 1), made once; tests copy it as the previous run of a target."""
+    cwd = tmp_path_factory.mktemp("seed1")
+    r = creatorsim("run", "reported_2022", "--seed", "1", *SMALL, "--out", "o", cwd=cwd)
+    assert r.returncode == 0, r.stderr
+    return cwd / "o"
+
+
+def previous_run(seed1_run: Path, tmp_path: Path) -> Path:
+    """``tmp_path/o`` holding a copy of the seed-1 run (what an earlier run left there)."""
+    import shutil
+
+    return Path(shutil.copytree(seed1_run, tmp_path / "o"))
+
+
 # -- defect 1: two runs into one --out --------------------------------------------------------
 def test_two_runs_into_the_same_out_one_refuses_and_the_folder_holds_one_run(tmp_path):
     first = start(
@@ -136,10 +152,8 @@ def test_two_runs_into_the_same_out_one_refuses_and_the_folder_holds_one_run(tmp
 
 # -- defect 2: SIGKILL anywhere in the write phase --------------------------------------------
 @pytest.mark.parametrize("phase", ["tables", "figures", "report", "marker", "swap"])
-def test_sigkill_in_the_write_phase_leaves_the_old_run_or_the_new_one(tmp_path, phase):
-    out = tmp_path / "o"
-    r = creatorsim("run", "reported_2022", "--seed", "1", *SMALL, "--out", "o", cwd=tmp_path)
-    assert r.returncode == 0, r.stderr
+def test_sigkill_in_the_write_phase_leaves_the_old_run_or_the_new_one(tmp_path, phase, seed1_run):
+    out = previous_run(seed1_run, tmp_path)
     before = folder_state(out)
 
     p = start(
@@ -169,9 +183,8 @@ def test_sigkill_in_the_write_phase_leaves_the_old_run_or_the_new_one(tmp_path, 
     assert leftovers(tmp_path, "o") == []
 
 
-def test_an_orphan_temporary_file_in_the_target_is_removed_by_the_next_run(tmp_path):
-    r = creatorsim("run", "reported_2022", "--seed", "1", *SMALL, "--out", "o", cwd=tmp_path)
-    assert r.returncode == 0, r.stderr
+def test_an_orphan_temporary_file_in_the_target_is_removed_by_the_next_run(tmp_path, seed1_run):
+    previous_run(seed1_run, tmp_path)
     (tmp_path / "o" / ".creators.parquet.abc123.tmp").write_bytes(b"half a table")
     (tmp_path / ".o.partial-999999").mkdir()  # a staging folder of a killed run
     r = creatorsim("run", "reported_2022", "--seed", "2", *SMALL, "--out", "o", cwd=tmp_path)
@@ -180,9 +193,8 @@ def test_an_orphan_temporary_file_in_the_target_is_removed_by_the_next_run(tmp_p
     assert leftovers(tmp_path, "o") == []
 
 
-def test_ctrl_c_while_writing_leaves_the_previous_run(tmp_path):
-    r = creatorsim("run", "reported_2022", "--seed", "1", *SMALL, "--out", "o", cwd=tmp_path)
-    before = folder_state(tmp_path / "o")
+def test_ctrl_c_while_writing_leaves_the_previous_run(tmp_path, seed1_run):
+    before = folder_state(previous_run(seed1_run, tmp_path))
     p = start(
         "run",
         "reported_2022",
@@ -196,7 +208,7 @@ def test_ctrl_c_while_writing_leaves_the_previous_run(tmp_path):
     )
     p.send_signal(signal.SIGINT)
     assert p.wait(timeout=30) == 130
-    assert r.returncode == 0 and folder_state(tmp_path / "o") == before
+    assert folder_state(tmp_path / "o") == before
     assert leftovers(tmp_path, "o") == []
 
 
