@@ -7,11 +7,13 @@ the same folder, then ``os.replace``), so an interrupted run never leaves a half
 
 ============================  ==============================================================
 ``daily.parquet``             one row per day: the outcomes of DESIGN.md
-``creators.parquet``          one row per creator: traits, audience, totals, samples
+``creators.parquet``          one row per creator present since day 0 (leavers too): traits,
+                              audience, totals, samples
 ``lists.parquet``             the lists merchants use, every ``snapshot_every`` days and last
-``fig_*.png``                 visibility, workload and commerce over the days
+``fig_*.png``                 visibility, workload, commerce, turnover and posting over the days
 ``report.md``                 the run in short, with the figures (``sim.report``)
-``run.json``                  scenario, hash, every parameter, seed, size, versions, timings
+``run.json``                  scenario, hash, every parameter, overrides, seed, size, burn-in
+                              days, versions, timings
 ============================  ==============================================================
 
 ``run.json`` is written last and is the run's **completion marker**: a folder with
@@ -125,7 +127,8 @@ _LIST_COLUMNS = {
 class RunResult:
     """The tables, timings and metadata of one run.
 
-    ``daily`` has one row per day, ``creators`` one row per creator (at the end of the run),
+    ``daily`` has one row per reported day (day 0 follows the burn-in), ``creators`` one row
+    per creator present since day 0 (leavers included, with ``left_day``),
     ``snapshots`` the lists merchants used on the snapshot days (column ``day``); each is a
     dict of numpy columns. ``metadata`` is what ``run.json`` holds; ``files`` the paths
     written (empty without ``out_dir``).
@@ -575,7 +578,7 @@ def run_scenario(
     check_memory(n, days, burn_in)
     if n != scenario.model.population.creators:
         overrides["population.creators"] = n
-        scenario = scenario.with_values(overrides)
+        scenario = original.with_values(overrides)
     folder = None if out_dir is None else OutputFolder(out_dir, overwrite=overwrite).open()
     try:
         _pause("simulate")
