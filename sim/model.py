@@ -162,8 +162,10 @@ class CreatorMarket(mesa.Model):
         self.today = today
         self.datacollector.collect(self)
 
-    def burn_in(self) -> None:
+    def burn_in(self, progress=None) -> None:
         """Simulate the burn-in days (once): from the start to a steady state, unrecorded.
+
+        ``progress(day)``, if given, is called after each burn-in day (0-based).
 
         At its end the creators' running totals, first burnouts and starting audiences, the
         merchants' sample accounts and the archive of leavers restart, so the creators table
@@ -174,6 +176,8 @@ class CreatorMarket(mesa.Model):
         self._burnt_in = True
         for day in range(self.market.burn_in):
             self._advance(day)
+            if progress is not None:
+                progress(day)
         if self.market.burn_in:
             c, mer = self.market.creators, self.market.merchants
             for name in TOTALS:

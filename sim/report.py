@@ -45,6 +45,11 @@ TAIL_DAYS = 30
 #: The main outcomes: (daily column, label, number format). DESIGN.md "Outcomes every run
 #: reports"; the columns are documented in ``sim.model.CreatorMarket._outcomes``.
 KEY_OUTCOMES: tuple[tuple[str, str, str], ...] = (
+    ("exits", "Exits per day", ".2f"),
+    ("entries", "Entries per day", ".2f"),
+    ("pieces_per_active", "Pieces posted per active creator a day", ".2f"),
+    ("views_per_active", "Feed views per active creator a day", ",.0f"),
+    ("income_per_active", "Observed income per active creator a day (commission, offers)", ".2f"),
     ("feed_gini", "Feed views: Gini", ".3f"),
     ("feed_top10_share", "Feed views: top-10% share", ".1%"),
     ("feed_entertainer_share", "Feed views: entertainers' share (M14)", ".1%"),
@@ -58,10 +63,14 @@ KEY_OUTCOMES: tuple[tuple[str, str, str], ...] = (
     ("overload_share", "Creators working above capacity (M15)", ".1%"),
     ("burnt_out_share", "Creators burnt out (M15)", ".1%"),
     ("incentive_overloaded", "List-score gain of one more video, overloaded creators", ".5f"),
-    ("incentive_gap", "Burnout incentive gap: value of one more video beyond its cost", ".2f"),
+    (
+        "incentive_gap",
+        "Income per piece minus a video's cost within capacity, creators at capacity",
+        ".2f",
+    ),
     ("effort_mean", "Effort (multiplier of planned hours), mean", ".2f"),
     ("last_minute_share", "Samples fulfilled in their last days", ".1%"),
-    ("fulfilment_rate", "Sample fulfilment rate, since day 0 (M10, M11)", ".1%"),
+    ("fulfilment_rate", "Sample fulfilment rate, all decided, burn-in included (M10, M11)", ".1%"),
     ("gmv", "GMV per day", ",.0f"),
     ("gmv_top10_share", "GMV: top-10% share", ".1%"),
     ("merchant_sample_roi", "Merchants' sample GMV / sample cost, since day 0", ".2f"),
@@ -84,6 +93,7 @@ FIGURES: dict[str, str] = {
     "fig_visibility.png": "Visibility: who the feed and the lists show",
     "fig_workload.png": "Workload: effort relative to capacity, deadline pressure",
     "fig_commerce.png": "Commerce: GMV, sample fulfilment, merchants' return on samples",
+    "fig_population.png": "Creators: exits and entries, posting, views and income",
 }
 
 _LABEL = {key: label for key, label, _ in KEY_OUTCOMES}
@@ -188,10 +198,13 @@ def changed_parameters(scenario: Scenario) -> list[tuple[str, Any, Any, ParamInf
 
 
 def lists_read(scenario: Scenario) -> set[str]:
-    """The lists something in the model reads: merchants' ``merchants.lists_used``, and the
-    feed's ``attention.coupling_list`` when ``attention.coupling`` is not 0 (M14)."""
+    """The lists something in the model reads: those of every merchant goal with a share above
+    0 (``merchants.goal_*``, :data:`sim.population.GOAL_LISTS`), and the feed's
+    ``attention.coupling_list`` when ``attention.coupling`` is not 0 (M14)."""
+    from .population import GOAL_LISTS, GOALS
+
     m, a = scenario.model.merchants, scenario.model.attention
-    out = set(m.lists_used)
+    out = {name for g in GOALS if getattr(m, f"goal_{g}") > 0 for name in GOAL_LISTS[g]}
     if a.coupling != 0:
         out.add(a.coupling_list)
     return out
@@ -323,10 +336,10 @@ def figure_workload(daily: Mapping[str, np.ndarray]) -> Figure:
             ms=3,
             lw=1,
             color="C3",
-            label="incentive gap (value - stress-free cost of a video)",
+            label="income per piece - cost of a video within capacity",
         )
         twin.axhline(0.0, color="C3", lw=0.6, ls=":")
-        twin.set_ylabel("currency per video")
+        twin.set_ylabel("currency per piece")
         twin.legend(fontsize=8, loc="lower right")
     return fig
 
@@ -337,7 +350,11 @@ def figure_commerce(daily: Mapping[str, np.ndarray]) -> Figure:
     _series(a, daily, [("gmv", "GMV per day")])
     a.set_ylabel("GMV (currency)")
     a.set_ylim(bottom=0)
-    _series(b, daily, [("fulfilment_rate", "sample fulfilment rate (decided so far)")])
+    _series(
+        b,
+        daily,
+        [("fulfilment_rate", "sample fulfilment rate (every sample decided, burn-in included)")],
+    )
     b.set_ylabel("share")
     b.set_ylim(0, 1.02)
     _series(c, daily, [("merchant_sample_roi", "merchants' sample GMV / sample cost")])
@@ -347,30 +364,76 @@ def figure_commerce(daily: Mapping[str, np.ndarray]) -> Figure:
     return fig
 
 
+def _headroom(ax, daily: Mapping[str, np.ndarray], key: str) -> None:
+    """From 0 to 10% above the column's largest value (a flat line stays off the frame)."""
+    col = np.asarray(daily.get(key, []), dtype=np.float64)
+    top = float(np.nanmax(col)) if col.size and not np.isnan(col).all() else 0.0
+    ax.set_ylim(0, top * 1.1 if top > 0 else 1.0)
+
+
+def figure_population(daily: Mapping[str, np.ndarray]) -> Figure:
+    """Exits and entries a day (M15 turnover; leavers' slots are refilled, so the count of
+    active creators stays at the population size and is not plotted); pieces, feed views and
+    observed income per active creator a day (outcomes are over active creators)."""
+    fig, (b, c, d) = _figure(FIGURES["fig_population.png"], 3)
+    _series(b, daily, [("exits", "exits a day"), ("entries", "entries a day")])
+    b.set_ylabel("creators a day")
+    b.set_ylim(bottom=0)
+    _series(c, daily, [("pieces_per_active", "pieces posted per active creator a day")])
+    c.set_ylabel("pieces")
+    _headroom(c, daily, "pieces_per_active")
+    _series(d, daily, [("income_per_active", "observed income per active creator a day")])
+    d.set_ylabel("currency")
+    _headroom(d, daily, "income_per_active")
+    d.legend(fontsize=8, loc="lower left")
+    if "views_per_active" in daily:
+        twin = d.twinx()
+        day = np.asarray(daily["day"])
+        twin.plot(
+            day,
+            np.asarray(daily["views_per_active"], dtype=np.float64),
+            color="C1",
+            lw=1.0,
+            label="feed views per active creator a day",
+        )
+        twin.set_ylabel("views")
+        _headroom(twin, daily, "views_per_active")
+        twin.legend(fontsize=8, loc="lower right")
+    return fig
+
+
 def make_figures(daily: Mapping[str, np.ndarray]) -> dict[str, Figure]:
     """Every figure of a run, by file name (see :data:`FIGURES`)."""
     return {
         "fig_visibility.png": figure_visibility(daily),
         "fig_workload.png": figure_workload(daily),
         "fig_commerce.png": figure_commerce(daily),
+        "fig_population.png": figure_population(daily),
     }
 
 
 # -- burnout by group ------------------------------------------------------------------------
 def burnout_by_group(creators: Mapping[str, np.ndarray], days: int) -> list[dict[str, Any]]:
-    """Burnout of the creators in their slots at the end of the run, by group (M15).
+    """Burnout of every creator present during the reported days, leavers included (M15).
 
-    Groups: everyone, sellers, entertainers, the top 10% by followers at the start. For each:
-    creators, share burnt out at least once, burnouts per creator-year on the platform, and
-    the median days from joining to the first burnout among those who burnt out.
+    The creators table holds everyone present since day 0 (``left_day`` -1 while active,
+    ``joined_day`` negative for those who joined during the burn-in), so no group is
+    counted only by who survived. Groups: everyone, sellers, entertainers, the top 10% by
+    followers at the start (at day 0, or on joining). For each: creators, share burnt out at
+    least once in the reported days, burnouts per creator-year on the platform (time from
+    ``max(joined_day, 0)`` to ``left_day``, or to ``days`` for those still active; at least a
+    day), and the median days from that start to the first burnout among those who burnt out.
     """
     ent = np.asarray(creators["entertainer"], dtype=bool)
     fol = np.asarray(creators["followers_start"], dtype=np.float64)
     top = fol >= np.quantile(fol, 0.9) if fol.size else np.zeros(0, dtype=bool)
     first = np.asarray(creators["first_burnout_day"])
     joined = np.asarray(creators.get("joined_day", np.zeros(first.size, dtype=np.int64)))
+    start = np.maximum(joined, 0)
+    left = np.asarray(creators.get("left_day", np.full(first.size, -1, dtype=np.int64)))
+    end = np.where(left >= 0, np.minimum(left, days), days)
     burnouts = np.asarray(creators["burnouts"], dtype=np.float64)
-    years = np.maximum(days - joined, 1) / 365.0
+    years = np.maximum(end - start, 1) / 365.0
     rows = []
     for name, mask in (
         ("all", np.ones(first.size, dtype=bool)),
@@ -387,7 +450,7 @@ def burnout_by_group(creators: Mapping[str, np.ndarray], days: int) -> list[dict
                 "burnouts_per_year": float(burnouts[mask].sum() / years[mask].sum())
                 if mask.any()
                 else math.nan,
-                "median_days_to_burnout": float(np.median(first[burnt] - joined[burnt]))
+                "median_days_to_burnout": float(np.median(first[burnt] - start[burnt]))
                 if burnt.any()
                 else math.nan,
             }
@@ -432,14 +495,18 @@ def render_report(
         f"| seed | {meta['seed']} |",
         f"| size | {meta['creators']:,} creators in {pop.categories} categories, "
         f"{meta.get('merchants', 0):,} merchants, {meta['days']} days |",
-        f"| run time | {t.get('init_s', 0):.1f} s to set up, {t.get('run_s', 0):.1f} s to "
-        f"simulate, {t.get('write_s', 0):.1f} s to write |",
+        f"| run time | {t.get('init_s', 0):.1f} s to set up, "
+        + (f"{t['burn_in_s']:.1f} s of burn-in, " if "burn_in_s" in t else "")
+        + f"{t.get('run_s', 0):.1f} s to simulate, {t.get('write_s', 0):.1f} s to write |",
     ]
     if versions:
         lines.append("| versions | " + ", ".join(f"{k} {v}" for k, v in versions.items()) + " |")
     if meta.get("date"):
         lines.append(f"| date | {meta['date']} |")
+    burn_in = int(meta.get("burn_in_days", scenario.model.time.burn_in_days))
     lines += [
+        "",
+        f"Burn-in: {burn_in} days simulated before day 0 (`time.burn_in_days`), not reported.",
         "",
         f"## Main outcomes, mean of the last {tail} days",
         "",
@@ -463,10 +530,13 @@ def render_report(
     if creators is not None and "first_burnout_day" in creators:
         lines += [
             "",
-            "## Burnout by group (M15), creators in their slots at the end",
+            "## Burnout by group (M15)",
+            "",
+            "Every creator present during the reported days, leavers included; time on the "
+            "platform runs from day 0 (or joining) to leaving (or the end).",
             "",
             "| group | creators | burnt out at least once | burnouts per creator-year | "
-            "median days from joining to the first burnout |",
+            "median days from day 0 (or joining) to the first burnout |",
             "|---|---:|---:|---:|---:|",
         ]
         for r in burnout_by_group(creators, int(meta["days"])):
@@ -497,7 +567,10 @@ def render_report(
             "|---|---|---|---|---|",
         ]
         for key, value, default, info in changed:
-            how = " (set by the command line, --creators)" if key in overrides else ""
+            how = ""
+            if key in overrides:
+                flag = "--creators" if key == "population.creators" else "--set"
+                how = f" (set by the command line, {flag})"
             lines.append(
                 f"| `{key}` | {_cell(fmt_value(value))}{how} | {_cell(fmt_value(default))} | "
                 f"{_cell(info.unit)} | {_cell(provenance(info))} |"

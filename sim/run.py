@@ -7,11 +7,13 @@ the same folder, then ``os.replace``), so an interrupted run never leaves a half
 
 ============================  ==============================================================
 ``daily.parquet``             one row per day: the outcomes of DESIGN.md
-``creators.parquet``          one row per creator: traits, audience, totals, samples
+``creators.parquet``          one row per creator present since day 0 (leavers too): traits,
+                              audience, totals, samples
 ``lists.parquet``             the lists merchants use, every ``snapshot_every`` days and last
-``fig_*.png``                 visibility, workload and commerce over the days
+``fig_*.png``                 visibility, workload, commerce, turnover and posting over the days
 ``report.md``                 the run in short, with the figures (``sim.report``)
-``run.json``                  scenario, hash, every parameter, seed, size, versions, timings
+``run.json``                  scenario, hash, every parameter, overrides, seed, size, burn-in
+                              days, versions, timings
 ============================  ==============================================================
 
 ``run.json`` is written last and is the run's **completion marker**: a folder with
@@ -55,7 +57,7 @@ import platform
 import shutil
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -125,7 +127,8 @@ _LIST_COLUMNS = {
 class RunResult:
     """The tables, timings and metadata of one run.
 
-    ``daily`` has one row per day, ``creators`` one row per creator (at the end of the run),
+    ``daily`` has one row per reported day (day 0 follows the burn-in), ``creators`` one row
+    per creator present since day 0 (leavers included, with ``left_day``),
     ``snapshots`` the lists merchants used on the snapshot days (column ``day``); each is a
     dict of numpy columns. ``metadata`` is what ``run.json`` holds; ``files`` the paths
     written (empty without ``out_dir``).
@@ -237,9 +240,11 @@ def progress_bar(enabled: bool | None, total: int, desc: str, unit: str = "day")
 def estimate_memory(creators: int, days: int) -> int:
     """Peak bytes a run of ``creators`` creators for ``days`` days needs (an estimate).
 
-    A fixed part (Python, numpy, Mesa, matplotlib) plus a part per creator (traits, rolling
-    windows, the day's work) and per creator-day (the sample and message books), fitted on
-    measured peak resident memory of reported_2022 runs; it errs high rather than low.
+    ``days`` counts every simulated day, the burn-in's included (``time.burn_in_days`` +
+    reported days): the books grow through the burn-in too. A fixed part (Python, numpy,
+    Mesa, matplotlib) plus a part per creator (traits, rolling windows, the day's work) and per
+    creator-day (the sample and message books), fitted on measured peak resident memory of
+    reported_2022 runs; it errs high rather than low.
     """
     return int(_MEM_FIXED + creators * (_MEM_PER_CREATOR + _MEM_PER_CREATOR_DAY * days))
 
@@ -279,19 +284,23 @@ def _gb(n: float) -> str:
     return f"{n / 2**30:.1f} GB"
 
 
-def check_memory(creators: int, days: int) -> None:
+def check_memory(creators: int, days: int, burn_in_days: int = 0) -> None:
     """Refuse, before allocating anything, a run that cannot fit in the available memory.
 
-    Raises :class:`MemoryError` with one line: the estimate (:func:`estimate_memory`) and the
-    memory available (:func:`available_memory`).
+    ``days`` are the reported days, ``burn_in_days`` those simulated before day 0
+    (``time.burn_in_days``); the estimate counts both. Raises :class:`MemoryError` with one
+    line: the estimate (:func:`estimate_memory`) and the memory available
+    (:func:`available_memory`).
     """
-    need = estimate_memory(creators, days)
+    total = days + burn_in_days
+    need = estimate_memory(creators, total)
     have = available_memory()
     if have is not None and need > have:
-        per = (_MEM_PER_CREATOR + _MEM_PER_CREATOR_DAY * days) / 1024
-        most = max(0, int((have - _MEM_FIXED) / (_MEM_PER_CREATOR + _MEM_PER_CREATOR_DAY * days)))
+        per = (_MEM_PER_CREATOR + _MEM_PER_CREATOR_DAY * total) / 1024
+        most = max(0, int((have - _MEM_FIXED) / (_MEM_PER_CREATOR + _MEM_PER_CREATOR_DAY * total)))
+        span = f"{days} days" + (f" (+{burn_in_days} burn-in days)" if burn_in_days else "")
         raise MemoryError(
-            f"{creators:,} creators for {days} days need about {_gb(need)} of memory "
+            f"{creators:,} creators for {span} need about {_gb(need)} of memory "
             f"(about {per:.1f} KB per creator), but this machine has {_gb(have)} available; "
             f"use --creators {most:,} or fewer"
         )
@@ -537,12 +546,18 @@ def run_scenario(
     progress: bool = True,
     snapshot_every: int = DEFAULT_SNAPSHOT_EVERY,
     overwrite: bool = False,
+    values: Mapping[str, Any] | None = None,
 ) -> RunResult:
     """Run ``scenario`` with ``seed`` for ``days`` days (default :data:`DEFAULT_DAYS`).
 
     ``creators`` overrides ``population.creators``: the run's scenario (and so ``run.json``'s
     ``parameters``, its hash and ``report.md``) then carries that value, and ``run.json``
-    lists it under ``overrides``. The same scenario and seed give the same tables bit for bit.
+    lists it under ``overrides``. ``values`` overrides further scenario keys by dotted name
+    (``{"time.burn_in_days": 0}``, applied with :meth:`Scenario.with_values`, so a bad key or
+    value raises the scenario's one-line ``ConfigError``), recorded the same way. The
+    ``time.burn_in_days`` days of the burn-in are simulated first (their own progress-bar phase,
+    timed as ``burn_in_s``) and not reported: day 0 is the first day after them.
+    The same scenario and seed give the same tables bit for bit.
     With ``out_dir`` the outputs are written there, the folder replaced as a whole (see the
     module doc; a non-empty folder that is not a run's needs ``overwrite``); the target is
     checked and locked before simulating. A run that cannot fit in the available memory is
@@ -554,13 +569,16 @@ def run_scenario(
     if creators is not None:
         creators = _check_int("creators", creators, MIN_CREATORS)
     snapshot_every = _check_int("snapshot_every", snapshot_every, 1)
-    n = scenario.model.population.creators if creators is None else creators
-    check_memory(n, days)
     original = scenario
-    overrides: dict[str, Any] = {}
+    overrides: dict[str, Any] = dict(values or {})
+    if overrides:
+        scenario = scenario.with_values(overrides)
+    n = scenario.model.population.creators if creators is None else creators
+    burn_in = scenario.model.time.burn_in_days
+    check_memory(n, days, burn_in)
     if n != scenario.model.population.creators:
         overrides["population.creators"] = n
-        scenario = scenario.with_values(overrides)
+        scenario = original.with_values(overrides)
     folder = None if out_dir is None else OutputFolder(out_dir, overwrite=overwrite).open()
     try:
         _pause("simulate")
@@ -568,8 +586,23 @@ def run_scenario(
         try:
             model = CreatorMarket(scenario, rng=seed, n_creators=n)
         except MemoryError:
-            raise MemoryError(_out_of_memory(n, days)) from None
+            raise MemoryError(_out_of_memory(n, days + burn_in)) from None
         t_init = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        bar = (
+            progress_bar(None if progress else False, burn_in, f"{scenario.name} burn-in")
+            if burn_in
+            else None
+        )
+        try:
+            model.burn_in(progress=None if bar is None else (lambda _day: bar.update(1)))
+        except MemoryError:
+            raise MemoryError(_out_of_memory(n, days + burn_in)) from None
+        finally:
+            if bar is not None:
+                bar.close()
+        t_burn = time.perf_counter() - t0
 
         snaps: list[dict[str, np.ndarray]] = []
         bar = progress_bar(None if progress else False, days, scenario.name)
@@ -587,12 +620,12 @@ def run_scenario(
             creator_table = model.creator_table()
             snapshots = _concat_snapshots(snaps)
         except MemoryError:
-            raise MemoryError(_out_of_memory(n, days)) from None
+            raise MemoryError(_out_of_memory(n, days + burn_in)) from None
         finally:
             if bar is not None:
                 bar.close()
         t_run = time.perf_counter() - t0
-        timings = {"init_s": t_init, "run_s": t_run, "write_s": 0.0}
+        timings = {"init_s": t_init, "burn_in_s": t_burn, "run_s": t_run, "write_s": 0.0}
         meta = {
             "scenario": {
                 "name": scenario.name,
@@ -602,6 +635,7 @@ def run_scenario(
             },
             "seed": seed,
             "days": days,
+            "burn_in_days": int(model.burn_in_days),
             "creators": int(model.creators.n),
             "merchants": int(model.merchants.m),
             "snapshot_every": snapshot_every,
@@ -633,9 +667,10 @@ def run_scenario(
 
 
 def _out_of_memory(creators: int, days: int) -> str:
+    """The one-line MemoryError message; ``days`` counts the burn-in's days too."""
     have = available_memory()
     return (
-        f"out of memory running {creators:,} creators for {days} days (about "
+        f"out of memory running {creators:,} creators for {days} simulated days (about "
         f"{_gb(estimate_memory(creators, days))} estimated"
         + (f", {_gb(have)} available now" if have is not None else "")
         + "); use a smaller --creators"

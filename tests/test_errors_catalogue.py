@@ -1,9 +1,12 @@
 """docs/errors.md: the catalogue of bad inputs of the command line and the message each gets.
 
-Each case below runs ``creatorsim`` as a subprocess in a fresh folder and takes the first line
-of stderr. The table between the ``errors:begin`` and ``errors:end`` markers of docs/errors.md
-must equal the table these cases produce, so the catalogue cannot drift from the code. After
-changing a message, regenerate the table with::
+Each case below runs ``creatorsim`` in a fresh folder, in this process (``sim.cli.main``, what
+the console script calls: its exit status and stderr, cases one after another) and takes the
+first line of stderr; only the run that holds a lock for the "another run" case is a
+subprocess (a subprocess per case spent seconds importing the libraries). The table between
+the ``errors:begin`` and ``errors:end`` markers of docs/errors.md must equal the table these
+cases produce, so the catalogue cannot drift from the code. After changing a message,
+regenerate the table with::
 
     CREATORSIM_WRITE_ERRORS_DOC=1 python -m pytest tests/test_errors_catalogue.py
 
@@ -13,7 +16,8 @@ by ``N``, the machine's available memory and the size suggested from it by ``N``
 
 from __future__ import annotations
 
-import concurrent.futures
+import contextlib
+import io
 import os
 import re
 import subprocess
@@ -56,8 +60,12 @@ def _unwritable(d: Path) -> None:
         (d / "ro").chmod(0o555)
 
 
-COOP = b'[scenario]\nname = "coop2"\n\n[scoring.overall]\ncooperation = 2.0\n'
-SMALL = ("--creators", "300", "--days", "10", "--no-progress")
+# no merchant reads the overall list (goal_overall 0), so its weights reach no outcome
+COOP = (
+    b'[scenario]\nname = "coop2"\n\n[merchants]\ngoal_overall = 0.0\n\n'
+    b"[scoring.overall]\ncooperation = 2.0\n"
+)
+SMALL = ("--creators", "300", "--days", "10", "--no-progress", "--set", "time.burn_in_days=0")
 
 CASES: tuple[Case, ...] = (
     Case("run", "a negative seed", ("run", "reported_2022", "--seed", "-1")),
@@ -96,6 +104,13 @@ CASES: tuple[Case, ...] = (
     ),
     Case("run", "an unknown scenario name", ("run", "reported_2O22")),
     Case(
+        "run",
+        "--set with a value the scenario refuses",
+        ("run", "reported_2022", "--set", "time.burn_in_days=-3"),
+    ),
+    Case("run", "--set with an unknown key", ("run", "reported_2022", "--set", "time.burn_in=0")),
+    Case("run", "--set without =", ("run", "reported_2022", "--set", "time.burn_in_days")),
+    Case(
         "explain",
         "a change no outcome can see (warning)",
         ("explain", "coop2.toml"),
@@ -121,6 +136,11 @@ CASES: tuple[Case, ...] = (
         _file("f"),
     ),
     Case("compare", "a base without a variant", ("compare", "reported_2022")),
+    Case(
+        "compare",
+        "--set with a value the scenario refuses",
+        ("compare", "reported_2022", "feed_coupled", "--set", "adaptation.rule=best"),
+    ),
 )
 
 
@@ -132,9 +152,28 @@ def _normalise(text: str, cwd: Path) -> str:
     return text
 
 
+def _main(args: tuple[str, ...], cwd: Path) -> tuple[int, str]:
+    """``creatorsim ARGS`` run in ``cwd`` in this process: (exit status, stderr)."""
+    from sim.cli.main import main
+
+    err = io.StringIO()
+    before = Path.cwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            try:
+                status = main(list(args))
+            except SystemExit as exc:  # argparse: bad arguments
+                status = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        os.chdir(before)
+    return status, err.getvalue()
+
+
 def _run(case: Case, cwd: Path) -> tuple[int, str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("CREATORSIM_TEST_PAUSE_AT", None)
+    env.pop("CREATORSIM_TEST_AVAILABLE_MEMORY", None)
     cmd = [sys.executable, "-m", "sim.cli", *case.args]
     first = None
     if dict(case.env).get("SECOND_RUN"):  # a first run holds the lock while paused
@@ -151,13 +190,13 @@ def _run(case: Case, cwd: Path) -> tuple[int, str]:
             if "test pause at simulate" in line:
                 break
     try:
-        r = subprocess.run(cmd, capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
+        status, stderr = _main(case.args, cwd)
     finally:
         if first is not None:  # it has served its purpose: holding the lock
             first.kill()
             first.wait(timeout=60)
-    lines = [ln for ln in r.stderr.splitlines() if ln.startswith("creatorsim")]
-    return r.returncode, _normalise(lines[0] if lines else r.stderr.strip(), cwd)
+    lines = [ln for ln in stderr.splitlines() if ln.startswith("creatorsim")]
+    return status, _normalise(lines[0] if lines else stderr.strip(), cwd)
 
 
 def _cell(text: str) -> str:
@@ -178,9 +217,8 @@ def catalogue(tmp_path: Path) -> str:
             CASES[k].setup(cwd)
         return _run(CASES[k], cwd)
 
-    # Each case is a subprocess in a folder of its own: run a few at once, keep the order.
-    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
-        results = list(pool.map(one, range(len(CASES))))
+    # Each case in a folder of its own, one after another (the working folder is per process).
+    results = [one(k) for k in range(len(CASES))]
     for case, (status, message) in zip(CASES, results, strict=True):
         shown = " ".join(case.args).replace(UNWRITABLE + "/", "RO/")
         rows.append(

@@ -39,7 +39,26 @@ from sim.experiments import (
 from sim.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
-BASE = ROOT / "scenarios" / "reported_2022.toml"
+SHIPPED_BASE = ROOT / "scenarios" / "reported_2022.toml"
+#: No burn-in (``time.burn_in_days`` 540 by default): the experiments' plumbing, not the model's
+#: steady state, is under test here.
+FAST = {"time.burn_in_days": 0}
+
+
+def _fast_base() -> Path:
+    """reported_2022 with no burn-in, under its own name, in a folder removed at exit."""
+    import atexit
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="creatorsim-test-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = folder / SHIPPED_BASE.name
+    path.write_text(SHIPPED_BASE.read_text() + "\n[time]\nburn_in_days = 0\n")
+    return path
+
+
+BASE = _fast_base()
 
 
 # -- summaries -------------------------------------------------------------------------------
@@ -341,7 +360,9 @@ def test_compare_finds_a_known_difference_and_none_where_there_is_none(tmp_path)
     # A renamed copy of the base, run in a store of its own (a run's key leaves the name
     # out, so in the base's store it would reuse the base's files): two separate runs per
     # seed, and the name changes no number.
-    same = Scenario.from_mapping({"scenario": {"name": "renamed", "description": "same"}})
+    same = Scenario.from_mapping(
+        {"scenario": {"name": "renamed", "description": "same"}, "time": {"burn_in_days": 0}}
+    )
     alone = compare([same, richer], seeds=4, days=24, creators=300, out_dir=tmp_path / "r")
     assert alone.report.ran == 4 * 2 and alone.report.already_done == 0
     ours, theirs = _outcome_columns(alone.runs, "renamed"), _outcome_columns(result.runs, BASE.stem)
@@ -489,18 +510,25 @@ def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 def test_compare_cli_flags_constants_warns_on_an_unread_weight_and_prints_plain_numbers(
     tmp_path,
 ):
+    # no merchant reads the overall list (merchants.goal_overall = 0), so its weights reach
+    # nothing; --set applies to both arms (no burn-in: the comparison's plumbing is under test)
+    unread = '[scenario]\nname = "{}"\n\n[merchants]\ngoal_overall = 0.0\n'
+    (tmp_path / "base.toml").write_text(unread.format("base"))
     (tmp_path / "coop2.toml").write_text(
-        '[scenario]\nname = "coop2"\n\n[scoring.overall]\ncooperation = 2.0\n'
+        unread.format("coop2") + "\n[scoring.overall]\ncooperation = 2.0\n"
     )
-    # the default size, so the lists are full as in the baseline
     r = _cli(
         "compare",
-        "reported_2022",
+        "base.toml",
         "coop2.toml",
         "--seeds",
         "2",
         "--days",
         "20",
+        "--creators",
+        "300",
+        "--set",
+        "time.burn_in_days=0",
         "--no-progress",
         "--out",
         "c",
@@ -508,13 +536,13 @@ def test_compare_cli_flags_constants_warns_on_an_unread_weight_and_prints_plain_
     )
     assert r.returncode == 0, r.stderr
     assert (
-        "creatorsim: warning: coop2: scoring.overall.cooperation differs from reported_2022 but "
+        "creatorsim: warning: coop2: scoring.overall.cooperation differs from base but "
         "cannot change any outcome: a weight of the overall list, which nothing reads"
     ) in r.stderr
     text = (tmp_path / "c" / "compare.txt").read_text()
     rows = {ln.split()[0]: ln for ln in text.splitlines() if ln.startswith("  ") and "_" in ln}
-    for name in ("share_listed_mean", "list_exposure_gini_mean", "incentive_overloaded_mean"):
-        assert "constant by construction in this scenario" in rows[name], name
+    # fewer than 10% of creators are listed, so the top 10% hold all list exposure
+    assert "constant by construction in this scenario" in rows["list_top10_share_mean"]
     assert "constant by construction" not in rows["gmv_mean"]
     # nothing differs, so no row has a * and no legend for it
     assert " *" not in text and "interval excludes 0" not in text
@@ -522,6 +550,51 @@ def test_compare_cli_flags_constants_warns_on_an_unread_weight_and_prints_plain_
     assert not re.search(r"\d[eE][+-]\d", text)  # no scientific notation
     assert "currency per day" in rows["gmv_mean"] and "Gini (0-1)" in rows["feed_gini_mean"]
     assert "compare.png leaves out" in r.stdout  # the constant rows, named under its axis
+
+
+def test_compare_cli_set_reaches_every_arm_and_a_bad_one_is_one_error(tmp_path):
+    import pyarrow.parquet as pq
+
+    args = ("--seeds", "2", "--days", "3", "--creators", "50", "--no-progress")
+    r = _cli(
+        "compare",
+        "reported_2022",
+        "feed_coupled",
+        *args,
+        "--set",
+        "time.burn_in_days=0",
+        "--set",
+        "adaptation.rule=none",
+        "--out",
+        "c",
+        cwd=tmp_path,
+    )
+    assert r.returncode == 0, r.stderr
+    # each arm's runs carry the hash of its scenario with both overrides
+    from sim.data import scenario_path
+
+    want = {
+        Scenario.from_toml(scenario_path(n)).with_values({**FAST, "adaptation.rule": "none"}).hash
+        for n in ("reported_2022", "feed_coupled")
+    }
+    runs = pq.read_table(tmp_path / "c" / "runs.parquet").to_pydict()
+    assert set(runs["scenario_hash"]) == want
+    r = _cli(
+        "compare",
+        "reported_2022",
+        "feed_coupled",
+        *args,
+        "--set",
+        "time.burn_in_days=x",
+        "--out",
+        "d",
+        cwd=tmp_path,
+    )
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "--set: time.burn_in_days = 'x': an integer" in r.stderr
+    assert not (tmp_path / "d").exists()
+    r = _cli("compare", "reported_2022", "feed_coupled", "--set", "rule", cwd=tmp_path)
+    assert r.returncode == 2 and "argument --set: 'rule' is not KEY=VALUE" in r.stderr
 
 
 def test_compare_cli_names_a_bad_out_or_scenario_before_running(tmp_path):

@@ -14,6 +14,9 @@ from sim.model import DAILY_COLUMNS, CreatorMarket
 from sim.scenario import ConfigError, Scenario
 
 MESA = tuple(int(x) for x in mesa.__version__.split(".")[:2])
+#: No burn-in (``time.burn_in_days`` is 540 by default): the Mesa interface is under test here;
+#: tests/test_model.py covers the burn-in.
+NB = {"time.burn_in_days": 0}
 
 
 def _same(a, b) -> bool:
@@ -21,7 +24,7 @@ def _same(a, b) -> bool:
 
 
 def test_datacollector_records_every_daily_outcome_each_step():
-    m = CreatorMarket(Scenario(), rng=2, n_creators=300)
+    m = CreatorMarket(Scenario(), rng=2, n_creators=300, **NB)
     m.run(8)  # the weekly incentive is measured on day 6
     df = m.datacollector.get_model_vars_dataframe()
     daily = m.daily_table()
@@ -33,10 +36,12 @@ def test_datacollector_records_every_daily_outcome_each_step():
 
 def test_scenario_keys_are_keyword_overrides():
     base = Scenario.from_mapping({"attention": {"coupling": 0.5}})
-    m = CreatorMarket(base, rng=1, n_creators=300, **{"attention.coupling": 2.0})
+    m = CreatorMarket(base, rng=1, n_creators=300, **{"attention.coupling": 2.0, **NB})
     assert m.market_scenario.model.attention.coupling == 2.0
     assert base.model.attention.coupling == 0.5  # the caller's scenario is not changed
-    direct = CreatorMarket(base.with_values({"attention.coupling": 2.0}), rng=1, n_creators=300)
+    direct = CreatorMarket(
+        base.with_values({"attention.coupling": 2.0, **NB}), rng=1, n_creators=300
+    )
     m.run(5)
     direct.run(5)
     assert _same(m.daily_table()["feed_gini"], direct.daily_table()["feed_gini"])
@@ -47,8 +52,8 @@ def test_scenario_keys_are_keyword_overrides():
 
 
 def test_seed_is_accepted_as_rng():
-    a = CreatorMarket(rng=4, n_creators=300)
-    b = CreatorMarket(seed=4, n_creators=300)
+    a = CreatorMarket(rng=4, n_creators=300, **NB)
+    b = CreatorMarket(seed=4, n_creators=300, **NB)
     for m in (a, b):
         m.run(3)
     assert _same(a.daily_table()["feed_views"], b.daily_table()["feed_views"])
@@ -57,7 +62,7 @@ def test_seed_is_accepted_as_rng():
 
 
 def test_one_clock_steps_and_day():
-    m = CreatorMarket(rng=0, n_creators=300)
+    m = CreatorMarket(rng=0, n_creators=300, **NB)
     assert (m.steps, m.day) == (0, -1)
     m.run(4)
     assert (m.steps, m.day) == (4, 3)
@@ -94,7 +99,7 @@ def test_batch_run_over_creators_and_a_dotted_scenario_key(keep_start_method):
         warnings.simplefilter("ignore", DeprecationWarning)
         rows = mesa.batch_run(
             CreatorMarket,
-            parameters={"n_creators": [500], "attention.coupling": [0.0, 2.0]},
+            parameters={"n_creators": [500], "attention.coupling": [0.0, 2.0], **NB},
             iterations=2,
             max_steps=10,
             number_processes=1,
@@ -109,9 +114,9 @@ def test_batch_run_over_creators_and_a_dotted_scenario_key(keep_start_method):
 
 
 def test_batch_run_rows_are_the_models_daily_outcomes(keep_start_method):
-    rows = _batch({"n_creators": [300], "attention.coupling": [2.0]}, [3], max_steps=6)
+    rows = _batch({"n_creators": [300], "attention.coupling": [2.0], **NB}, [3], max_steps=6)
     (row,) = rows
-    m = CreatorMarket(rng=3, n_creators=300, **{"attention.coupling": 2.0})
+    m = CreatorMarket(rng=3, n_creators=300, **{"attention.coupling": 2.0, **NB})
     while m.steps < (6 if MESA >= (3, 4) else 7):  # Mesa 3.3 runs max_steps + 1 steps
         m.step()
     last = {k: v[-1] for k, v in m.daily_table().items()}
@@ -121,7 +126,7 @@ def test_batch_run_rows_are_the_models_daily_outcomes(keep_start_method):
 
 
 def test_views_are_read_only_and_follow_the_state():
-    m = CreatorMarket(rng=0, n_creators=300)
+    m = CreatorMarket(rng=0, n_creators=300, **NB)
     m.run(2)
     c = m.creators
     with pytest.raises(ValueError):
@@ -151,16 +156,22 @@ def test_solara_page_with_a_daily_outcome_plot_renders_in_process():
         warnings.simplefilter("ignore")  # Mesa's own components trip solara's hook checks
         from mesa.visualization import SolaraViz, make_plot_component
 
-    m = CreatorMarket(rng=1, n_creators=300)
+    m = CreatorMarket(rng=1, n_creators=300, **NB)
     m.run(3)
-    slider = {"type": "SliderFloat", "value": 0.0, "label": "feed coupling (M14)",
-              "min": 0.0, "max": 3.0, "step": 0.5}
+    slider = {
+        "type": "SliderFloat",
+        "value": 0.0,
+        "label": "feed coupling (M14)",
+        "min": 0.0,
+        "max": 3.0,
+        "step": 0.5,
+    }
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         page = SolaraViz(
             m,
             components=[make_plot_component("feed_gini")],
-            model_params={"n_creators": 300, "attention.coupling": slider},
+            model_params={"n_creators": 300, "attention.coupling": slider, **NB},
             name="creatorsim",
         )
         box, rc = solara.render(page, handle_error=False)

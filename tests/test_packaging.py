@@ -147,6 +147,8 @@ def test_wheel_in_a_fresh_venv_runs_a_shipped_scenario_by_name_from_any_folder(w
             "--seed",
             "1",
             "--no-progress",
+            "--set",
+            "time.burn_in_days=0",  # the installed wheel is under test, not the model
         ],
         cwd=elsewhere,
         env=env,
@@ -311,7 +313,13 @@ def two_runs(tmp_path_factory):
     coupled = Scenario.from_toml(scenario_path("feed_coupled"))
     return [
         run_scenario(
-            sc, seed=seed, days=8, creators=60, out_dir=out / f"{sc.name}-{seed}", progress=False
+            sc,
+            seed=seed,
+            days=8,
+            creators=60,
+            out_dir=out / f"{sc.name}-{seed}",
+            progress=False,
+            values={"time.burn_in_days": 0},
         )
         for sc, seed in ((base, 1), (coupled, 2))
     ]
@@ -388,7 +396,7 @@ def test_results_have_short_informative_reprs(two_runs, tmp_path):
     assert len(text) < 300, text
     assert "sobol, 3 parameters, 1 outcomes, 320 points" in text and "y: x1 (ST" in text
 
-    base = Scenario.from_toml(scenario_path("reported_2022"))
+    base = Scenario.from_toml(scenario_path("reported_2022")).with_values({"time.burn_in_days": 0})
     richer = base.with_values({"attention.purchase_rate": 0.09})
     import dataclasses
 

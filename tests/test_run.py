@@ -30,7 +30,12 @@ FILES = (
     "fig_visibility.png",
     "fig_workload.png",
     "fig_commerce.png",
+    "fig_population.png",
 )
+#: No burn-in: every test here but the burn-in's own is about the run's plumbing, not the
+#: model's steady state (``time.burn_in_days`` is 540 by default).
+FAST = {"time.burn_in_days": 0}
+NO_BURN_IN = ("--set", "time.burn_in_days=0")
 
 
 def creatorsim(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
@@ -44,20 +49,27 @@ def creatorsim(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 
 
 def _hash_with_creators(n: int) -> str:
-    return Scenario.from_toml(BASELINE).with_values({"population.creators": n}).hash
+    return Scenario.from_toml(BASELINE).with_values({**FAST, "population.creators": n}).hash
 
 
 @cache
 def small_run(seed: int) -> RunResult:
     return run_scenario(
-        Scenario.from_toml(BASELINE), seed=seed, days=25, creators=300, progress=False
+        Scenario.from_toml(BASELINE),
+        seed=seed,
+        days=25,
+        creators=300,
+        progress=False,
+        values=FAST,
     )
 
 
 # -- run_scenario ----------------------------------------------------------------------------
 def test_same_seed_same_tables_different_seed_different():
     a = small_run(3)
-    b = run_scenario(Scenario.from_toml(BASELINE), seed=3, days=25, creators=300, progress=False)
+    b = run_scenario(
+        Scenario.from_toml(BASELINE), seed=3, days=25, creators=300, progress=False, values=FAST
+    )
     for name in ("daily", "creators", "snapshots"):
         ta, tb = getattr(a, name), getattr(b, name)
         assert list(ta) == list(tb) and ta
@@ -148,6 +160,7 @@ def cli_run(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
         "--days",
         "20",
         "--no-progress",
+        *NO_BURN_IN,
         cwd=cwd,
     )
     return r, cwd / "out" / "reported_2022-seed5"
@@ -170,12 +183,14 @@ def test_cli_run_json_has_scenario_hash_seed_parameters_versions(cli_run):
     assert meta["scenario"]["name"] == "reported_2022"
     assert meta["scenario"]["path"] == str(BASELINE)
     assert meta["seed"] == 5 and meta["days"] == 20 and meta["creators"] == 300
-    assert meta["parameters"] == {**sc.values(), "population.creators": 300}  # --creators
-    assert meta["overrides"] == {"population.creators": 300}
+    # --creators and --set
+    assert meta["parameters"] == {**sc.values(), **FAST, "population.creators": 300}
+    assert meta["overrides"] == {**FAST, "population.creators": 300}
+    assert meta["burn_in_days"] == 0
     assert meta["parameters"]["scoring.fulfilment.window_days"] == 17
     v = meta["versions"]
     assert {"creatorsim", "numpy", "mesa", "python"} <= set(v)
-    assert set(meta["timings"]) == {"init_s", "run_s", "write_s"}
+    assert set(meta["timings"]) == {"init_s", "burn_in_s", "run_s", "write_s"}
     assert meta["date"] and "fulfilment_rate" in meta["outcomes"]["means"]
 
 
@@ -184,11 +199,18 @@ def test_cli_run_report_names_the_scenario_and_embeds_the_figures(cli_run):
     text = (out / "report.md").read_text()
     assert text.startswith("# reported_2022: seed 5")
     assert Scenario.from_toml(BASELINE).description[:40] in text
-    for fig in ("fig_visibility.png", "fig_workload.png", "fig_commerce.png"):
+    for fig in ("fig_visibility.png", "fig_workload.png", "fig_commerce.png", "fig_population.png"):
         assert f"]({fig})" in text
         assert (out / fig).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "mean of the last 20 days" in text and "| Feed views: Gini |" in text
     assert "assumed* are the model's guesses" in text
+    assert "Burn-in: 0 days simulated before day 0 (`time.burn_in_days`), not reported." in text
+    assert "| `time.burn_in_days` | 0 (set by the command line, --set) | 540 |" in text
+    # outcomes over active creators (issue 11), and no outcome the model no longer produces
+    for column in ("exits", "entries", "pieces_per_active", "income_per_active"):
+        assert f"| `{column}` |" in text, column
+    for gone in ("view_value", "list_value", "miss_cost", "in their slots at the end"):
+        assert gone not in text, gone
 
 
 def test_cli_run_parquet_tables_load_with_one_row_per_day_and_creator(cli_run):
@@ -197,10 +219,7 @@ def test_cli_run_parquet_tables_load_with_one_row_per_day_and_creator(cli_run):
     _r, out = cli_run
     table = pq.read_table(out / "daily.parquet")
     assert table.schema.metadata[b"creatorsim.seed"] == b"5"
-    assert (
-        table.schema.metadata[b"creatorsim.scenario_hash"]
-        == _hash_with_creators(300).encode()
-    )
+    assert table.schema.metadata[b"creatorsim.scenario_hash"] == _hash_with_creators(300).encode()
     daily = table.to_pydict()
     assert daily["day"] == list(range(20))
     assert {"feed_gini", "workload_mean", "gmv", "fulfilment_rate"} <= set(daily)
@@ -218,7 +237,13 @@ def test_cli_run_parquet_tables_load_with_one_row_per_day_and_creator(cli_run):
         assert len(table["seed"]) == len(table["day" if name != "creators" else "creator_id"])
     # the lists some merchant reads (every goal's lists; the overall list for goal_overall)
     assert set(lists["list"]) == {
-        "sales", "gmv", "growth", "popularity", "diligence", "cooperation", "overall"
+        "sales",
+        "gmv",
+        "growth",
+        "popularity",
+        "diligence",
+        "cooperation",
+        "overall",
     }
 
 
@@ -369,21 +394,25 @@ def test_explain_bad_or_missing_scenario_file_exits_1(tmp_path, capsys):
     assert "nowhere.toml" in err and "an existing TOML file" in err
 
 
-def test_burnout_by_group_counts_shares_rates_and_days_from_joining():
+def test_burnout_by_group_counts_leavers_from_day_0_or_joining_to_leaving():
     creators = {
-        "entertainer": np.array([False, False, True, True]),
-        "followers_start": np.array([10, 20, 30, 1000]),
-        "first_burnout_day": np.array([40, -1, 70, 15]),
-        "joined_day": np.array([0, 0, 50, 5]),
-        "burnouts": np.array([2, 0, 1, 3]),
+        "entertainer": np.array([False, False, True, True, False]),
+        "followers_start": np.array([10, 20, 30, 1000, 15]),
+        "first_burnout_day": np.array([40, -1, 70, 15, 100]),
+        # the first joined in the burn-in (before day 0); the last left on day 165
+        "joined_day": np.array([-200, 0, 50, 5, 0]),
+        "left_day": np.array([-1, -1, -1, -1, 165]),
+        "burnouts": np.array([2, 0, 1, 3, 1]),
     }
     rows = {r["group"]: r for r in report.burnout_by_group(creators, days=365)}
-    assert rows["all"]["creators"] == 4
-    assert rows["all"]["ever_burnt_out"] == pytest.approx(0.75)
-    # 6 burnouts over 365 + 365 + 315 + 360 creator-days
-    assert rows["all"]["burnouts_per_year"] == pytest.approx(6 / (1405 / 365))
-    assert rows["sellers"]["ever_burnt_out"] == pytest.approx(0.5)
-    assert rows["sellers"]["median_days_to_burnout"] == 40
+    assert rows["all"]["creators"] == 5
+    assert rows["all"]["ever_burnt_out"] == pytest.approx(0.8)
+    # 7 burnouts over 365 + 365 + 315 + 360 + 165 creator-days (not 565 for the first, nor
+    # 365 for the leaver)
+    assert rows["all"]["burnouts_per_year"] == pytest.approx(7 / (1570 / 365))
+    assert rows["sellers"]["ever_burnt_out"] == pytest.approx(2 / 3)
+    # days from max(joined, 0): 40 (not 240) and 100
+    assert rows["sellers"]["median_days_to_burnout"] == 70
     # days from joining: 70 - 50 = 20 and 15 - 5 = 10
     assert rows["entertainers"]["median_days_to_burnout"] == 15
     assert rows["top 10% by followers"]["creators"] == 1
@@ -393,7 +422,7 @@ def test_burnout_by_group_counts_shares_rates_and_days_from_joining():
 def test_report_has_the_burnout_by_group_table(cli_run):
     _r, out = cli_run
     text = (out / "report.md").read_text()
-    assert "## Burnout by group (M15)" in text
+    assert "## Burnout by group (M15)" in text and "leavers included" in text
     for group in ("| all |", "| sellers |", "| entertainers |", "| top 10% by followers |"):
         assert group in text
 
@@ -422,40 +451,120 @@ cooperation = 2.0
 """
 
 
-def test_outcomes_constant_by_construction_are_flagged_in_the_baseline(tmp_path):
-    # the default size (2000 creators in 4 categories): full lists; merchants read the sales
-    # list's first 50 positions (merchants.positions_viewed), so share_listed = 50 x 4 / 2000
-    r = creatorsim("run", "reported_2022", "--days", "20", "--no-progress", "--out", "b",
-                   cwd=tmp_path)
-    assert r.returncode == 0, r.stderr
-    meta = json.loads((tmp_path / "b" / "run.json").read_text())
+def test_constant_outcomes_are_those_flat_over_the_tail():
+    daily = {
+        "day": np.arange(40),
+        "flat": np.full(40, 0.1),
+        "flat_tail": np.r_[np.arange(10.0), np.full(30, 2.0)],
+        "moves": np.sin(np.arange(40.0)),
+        "weekly": np.where(np.arange(40) % 7 == 6, 3.0, np.nan),  # measured weekly, constant
+    }
+    assert report.constant_outcomes(daily, 30) == ["flat", "flat_tail", "weekly"]
+    assert report.constant_outcomes(daily, 35) == ["flat", "weekly"]
+
+
+def test_outcomes_constant_in_a_run_are_flagged_in_its_report_and_run_json(cli_run):
+    _r, out = cli_run
+    meta = json.loads((out / "run.json").read_text())
     constant = set(meta["outcomes"]["constant"])
-    for key in ("share_listed", "list_exposure_gini", "list_top1_share", "incentive_overloaded"):
-        assert key in constant, key
-    assert meta["outcomes"]["means"]["share_listed"] == pytest.approx(50 * 4 / 2000)
-    for key in ("feed_gini", "gmv", "workload_mean", "share_eligible"):
+    daily = pq_read(out / "daily.parquet")
+    assert constant == set(report.constant_outcomes(daily))
+    for key in ("feed_gini", "gmv", "workload_mean", "pieces_per_active", "views_per_active"):
         assert key not in constant, key
-    report_md = (tmp_path / "b" / "report.md").read_text()
-    flagged = [ln for ln in report_md.splitlines() if "constant by construction" in ln]
-    assert any("`share_listed`" in ln for ln in flagged)
-    assert any("`incentive_overloaded`" in ln for ln in flagged)
-    assert not any("`feed_gini`" in ln for ln in flagged)
-    listed = next(ln for ln in r.stdout.splitlines() if "Creators on a list" in ln)
-    assert listed.endswith("10.00%  (constant by construction in this scenario)")
+    flagged = [
+        ln
+        for ln in (out / "report.md").read_text().splitlines()
+        if "constant by construction" in ln and ln.startswith("| ")
+    ]
+    shown = {k for k, _l, _f in report.KEY_OUTCOMES} & constant
+    assert {ln.rsplit("`", 2)[-2] for ln in flagged} == shown
 
 
-def test_explain_warns_about_a_change_that_reaches_no_outcome(tmp_path):
+def pq_read(path: Path) -> dict[str, np.ndarray]:
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path).to_pydict()
+    return {k: np.asarray(v) for k, v in table.items() if k not in ("scenario", "seed")}
+
+
+def test_explain_warns_about_a_change_that_reaches_no_outcome(tmp_path, capsys):
+    # read by the merchants whose goal is overall (merchants.goal_overall > 0): no warning
     f = tmp_path / "coop2.toml"
     f.write_text(COOP)
-    r = creatorsim("explain", str(f))
-    assert r.returncode == 0, r.stderr
-    assert r.stderr.splitlines() == [
+    assert main(["explain", str(f)]) == 0
+    assert "warning" not in capsys.readouterr().err
+    # no merchant reads the overall list, nor the feed: the weight reaches nothing
+    g = tmp_path / "coop_unread.toml"
+    g.write_text(COOP + "\n[merchants]\ngoal_overall = 0.0\n")
+    assert main(["explain", str(g)]) == 0
+    assert capsys.readouterr().err.splitlines() == [
         "creatorsim: warning: scoring.overall.cooperation is changed but cannot change any "
         "outcome in this scenario: a weight of the overall list, which nothing reads (lists "
-        "read: sales)"
+        "read: cooperation, diligence, gmv, growth, popularity, sales)"
     ]
     # read by the feed (M14 coupling to the overall list): no warning
-    g = tmp_path / "coupled.toml"
-    g.write_text(COOP + "\n[attention]\ncoupling = 0.5\ncoupling_list = \"overall\"\n")
-    r = creatorsim("explain", str(g))
-    assert r.returncode == 0 and "warning" not in r.stderr, r.stderr
+    h = tmp_path / "coupled.toml"
+    h.write_text(
+        COOP + "\n[merchants]\ngoal_overall = 0.0\n"
+        '\n[attention]\ncoupling = 0.5\ncoupling_list = "overall"\n'
+    )
+    assert main(["explain", str(h)]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
+# -- the burn-in (issue 11 point 5) ----------------------------------------------------------
+def test_a_run_with_a_burn_in_records_it_and_reports_day_0_after_it(tmp_path):
+    assert Scenario.from_toml(BASELINE).model.time.burn_in_days == 540  # the default
+    kw = {"seed": 2, "days": 6, "creators": 200, "progress": False}
+    burnt = run_scenario(Scenario.from_toml(BASELINE), values={"time.burn_in_days": 60}, **kw)
+    fresh = run_scenario(Scenario.from_toml(BASELINE), values=FAST, **kw)
+    assert burnt.metadata["burn_in_days"] == 60 and fresh.metadata["burn_in_days"] == 0
+    assert burnt.metadata["overrides"] == {"time.burn_in_days": 60, "population.creators": 200}
+    assert burnt.timings["burn_in_s"] > 0
+    # day 0 is the first day after the burn-in: six reported rows, numbered from 0
+    assert np.array_equal(burnt.daily["day"], np.arange(6))
+    assert set(np.unique(burnt.snapshots["day"])) <= {0, 5} and 5 in burnt.snapshots["day"]
+    # ... and not the model's first day: 60 days of adaptation and turnover came before it
+    assert not np.array_equal(burnt.daily["effort_mean"], fresh.daily["effort_mean"])
+    # those who joined during the burn-in joined before day 0; totals cover reported days only
+    assert (burnt.creators["joined_day"] < 0).any() and (fresh.creators["joined_day"] >= 0).all()
+    assert burnt.creators["first_burnout_day"].max() < 6
+    text = report.render_report(
+        burnt.scenario, burnt.metadata, burnt.daily, creators=burnt.creators
+    )
+    assert "Burn-in: 60 days simulated before day 0 (`time.burn_in_days`), not reported." in text
+
+
+def test_run_set_overrides_scenario_keys_and_bad_ones_are_one_error(tmp_path, capsys):
+    out = tmp_path / "o"
+    args = ["run", str(BASELINE), "--creators", "100", "--days", "3", "--no-progress"]
+    assert main([*args, *NO_BURN_IN, "--set", "adaptation.rule=imitation", "--out", str(out)]) == 0
+    meta = json.loads((out / "run.json").read_text())
+    assert meta["overrides"] == {**FAST, "adaptation.rule": "imitation", "population.creators": 100}
+    assert meta["parameters"]["adaptation.rule"] == "imitation"
+    capsys.readouterr()
+    # a bad value or key: the scenario's error, naming --set, exit 1, nothing written
+    for bad, needle in (
+        ("time.burn_in_days=-3", "--set: time.burn_in_days = -3: a value in [0, 3650]"),
+        ("time.burn_in_dayz=3", "--set: time.burn_in_dayz = 3: an unknown key"),
+    ):
+        assert main([*args, "--set", bad, "--out", str(tmp_path / "bad")]) == 1
+        assert needle in capsys.readouterr().err
+    assert not (tmp_path / "bad").exists()
+    # no "=": an argparse error (exit 2)
+    with pytest.raises(SystemExit) as exc:
+        main([*args, "--set", "time.burn_in_days"])
+    assert exc.value.code == 2
+    assert "argument --set: 'time.burn_in_days' is not KEY=VALUE" in capsys.readouterr().err
+
+
+def test_set_values_are_read_as_toml_else_as_text():
+    from sim.cli.args import key_value
+
+    assert key_value("a.b=0") == ("a.b", 0)
+    assert key_value("a.b = 2.5") == ("a.b", 2.5)
+    assert key_value("a.b=true") == ("a.b", True)
+    assert key_value('a.b="x y"') == ("a.b", "x y")
+    assert key_value("a.b=[1, 2]") == ("a.b", [1, 2])
+    assert key_value("a.b=gradient") == ("a.b", "gradient")
+    assert key_value("a.b=") == ("a.b", "")

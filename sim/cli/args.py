@@ -17,6 +17,11 @@ API
 ``number(text)``
     An integer or a decimal number, unbounded (the caller checks ranges, e.g. through
     ``scoring.params.build``, which knows which settings are integers).
+``key_value(text)``
+    A ``KEY=VALUE`` scenario override (``--set``): ``(key, value)`` with VALUE read as a TOML
+    value (``0``, ``2.5``, ``true``, ``"text"``, ``[1, 2]``), else kept as a bare string.
+    Whether the key exists and the value is allowed is the scenario's to say (its one-line
+    ``ConfigError``, exit status 1); text without ``=`` is an argparse error (status 2).
 ``safe_name(name, default="run")``
     A file-name-safe form of a scenario or sweep name (letters, digits, ``.``, ``_``, ``-``).
 """
@@ -26,9 +31,11 @@ from __future__ import annotations
 import argparse
 import math
 import re
+import tomllib
 from collections.abc import Callable
+from typing import Any
 
-__all__ = ["float_in", "int_at_least", "number", "safe_name"]
+__all__ = ["float_in", "int_at_least", "key_value", "key_values", "number", "safe_name"]
 
 
 def int_at_least(
@@ -101,3 +108,28 @@ def float_in(
 def safe_name(name: str, default: str = "run") -> str:
     """``name`` with every run of characters outside ``[A-Za-z0-9._-]`` replaced by ``_``."""
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or default
+
+
+def key_value(text: str) -> tuple[str, Any]:
+    """An argparse ``type=`` for ``--set KEY=VALUE``: ``(KEY, VALUE)``, VALUE parsed as TOML.
+
+    ``time.burn_in_days=0`` gives ``("time.burn_in_days", 0)``; a VALUE that is no TOML value
+    (``adaptation.rule=gradient``) is kept as the bare string. Spaces around KEY and VALUE are
+    dropped.
+    """
+    key, sep, raw = text.partition("=")
+    key, raw = key.strip(), raw.strip()
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not KEY=VALUE (a dotted scenario key, e.g. time.burn_in_days=0)"
+        )
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw
+    return key, value
+
+
+def key_values(pairs: list[tuple[str, Any]] | None) -> dict[str, Any]:
+    """The ``--set`` pairs as a dict (a key given twice: the last one wins)."""
+    return dict(pairs or [])

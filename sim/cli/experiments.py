@@ -19,8 +19,8 @@ from scoring.params import ConfigError
 
 from ..data import sweep_path
 from ..extras import require
-from .args import int_at_least, safe_name
-from .scenarios import load_scenario
+from .args import int_at_least, key_value, key_values, safe_name
+from .scenarios import apply_set, load_scenario
 
 __all__ = ["add_parsers", "compare", "sensitivity", "sweep"]
 
@@ -95,7 +95,17 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         "--burn-in",
         type=int_at_least(0, "a number of days"),
         metavar="B",
-        help="days left out of the outcome means (default: the first third)",
+        help="reported days left out of the outcome means (default: the first third); the "
+        "model's own burn-in (time.burn_in_days) runs before day 0 and is never reported",
+    )
+    c.add_argument(
+        "--set",
+        dest="values",
+        action="append",
+        type=key_value,
+        metavar="KEY=VALUE",
+        help="override a scenario key in every arm, e.g. --set time.burn_in_days=0 "
+        "(repeatable; VALUE is read as a TOML value, else as text)",
     )
     c.add_argument(
         "--outcome",
@@ -178,6 +188,8 @@ def compare(args: argparse.Namespace) -> int:
 
     _need_scheduler_extra(args, "compare")
     scenarios = [load_scenario(p) for p in args.scenarios]
+    values = key_values(args.values)
+    scenarios = [apply_set(s, values) for s in scenarios]
     if len(scenarios) < 2:
         print(
             "creatorsim compare: error: give a base scenario and at least one variant",

@@ -13,12 +13,17 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .args import int_at_least, safe_name
-from .scenarios import load_scenario
+from .args import int_at_least, key_value, key_values, safe_name
+from .scenarios import apply_set, load_scenario
 
-__all__ = ["add_parsers", "explain", "run"]
+__all__ = ["SET_HELP", "add_parsers", "explain", "run"]
 
 SCENARIO_HELP = "a scenario TOML file, or a shipped scenario's name (creatorsim scenarios)"
+SET_HELP = (
+    "override a scenario key for this run, e.g. --set time.burn_in_days=0 or --set "
+    "adaptation.rule=imitation (repeatable; VALUE is read as a TOML value, else as text; "
+    "recorded in run.json under overrides)"
+)
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -64,6 +69,14 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="replace --out even if it is a non-empty folder that holds no creatorsim run",
     )
+    r.add_argument(
+        "--set",
+        dest="values",
+        action="append",
+        type=key_value,
+        metavar="KEY=VALUE",
+        help=SET_HELP,
+    )
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
     r.set_defaults(handler=run)
 
@@ -85,6 +98,8 @@ def run(args: argparse.Namespace) -> int:
     from ..run import run_scenario
 
     scenario = load_scenario(args.scenario)
+    values = key_values(args.values)
+    apply_set(scenario, values)  # a bad --set: one error naming it, before any folder
     default_out = Path("out") / f"{safe_name(scenario.name, 'scenario')}-seed{args.seed}"
     out = Path(args.out) if args.out else default_out
     if out.exists() and not out.is_dir():
@@ -97,11 +112,14 @@ def run(args: argparse.Namespace) -> int:
         out_dir=out,
         progress=not args.no_progress,
         overwrite=args.overwrite,
+        values=values,
     )
     t = result.timings
     print(
         f"creatorsim: ran {scenario.name} ({args.scenario}), seed {result.seed}: "
-        f"{result.n_creators:,} creators, {result.days} days in {t['run_s']:.1f} s"
+        f"{result.n_creators:,} creators, {result.days} days in {t['run_s']:.1f} s "
+        f"(after a burn-in of {result.metadata['burn_in_days']} days in "
+        f"{t['burn_in_s']:.1f} s)"
     )
     print(f"\nmean of the last {min(TAIL_DAYS, result.days)} days:")
     for line in summary_lines(result.daily):

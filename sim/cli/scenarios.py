@@ -10,9 +10,45 @@ import argparse
 import textwrap
 from pathlib import Path
 
+from scoring.params import ConfigError, Problem
+
 from ..data import scenario_path, scenarios_dir, shipped_scenarios
 
-__all__ = ["add_parsers", "list_scenarios", "load_scenario"]
+__all__ = ["SetError", "add_parsers", "apply_set", "list_scenarios", "load_scenario"]
+
+
+class SetError(ConfigError):
+    """A ``ConfigError`` of ``--set`` overrides, on one line (its problems joined by ``; ``)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems)
+        self.args = ("; ".join(str(p) for p in self.problems),)
+
+
+def apply_set(scenario, values):
+    """``scenario`` with the ``--set`` overrides applied (``Scenario.with_values``).
+
+    A bad key or value raises the scenario's ``ConfigError`` (:class:`SetError`, one line),
+    its problems about the overridden keys filed under ``--set`` (not under the scenario
+    file, which is fine).
+    """
+    if not values:
+        return scenario
+    try:
+        return scenario.with_values(values)
+    except ConfigError as exc:
+
+        def ours(key: str) -> bool:
+            return any(
+                k == key or k.startswith(key + ".") or key.startswith(k + ".") for k in values
+            )
+
+        raise SetError(
+            [
+                Problem("--set", p.key, p.value, p.allowed) if ours(p.key) else p
+                for p in exc.problems
+            ]
+        ) from None
 
 
 def load_scenario(arg: str):
