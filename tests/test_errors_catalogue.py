@@ -154,7 +154,7 @@ def _normalise(text: str, cwd: Path) -> str:
 
 def _main(args: tuple[str, ...], cwd: Path) -> tuple[int, str]:
     """``creatorsim ARGS`` run in ``cwd`` in this process: (exit status, stderr)."""
-    from sim.cli.main import main
+    from sim.cli import main
 
     err = io.StringIO()
     before = Path.cwd()

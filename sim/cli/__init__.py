@@ -15,9 +15,9 @@ Bad arguments and bad data end with a one-line message naming the problem and ex
 extra), never a traceback nor Python's ``[Errno N]`` text; docs/errors.md catalogues them
 (checked by tests/test_errors_catalogue.py).
 
-Layout (no import cycle): :mod:`sim.cli.main` builds the parser from the command modules and
+Layout (no import cycle): :mod:`sim.cli.commands` builds the parser from the command modules and
 dispatches; the command modules import :mod:`sim.cli.args` and the library, never
-:mod:`sim.cli.main`; the library never imports :mod:`sim.cli` except :mod:`sim.cli.args`.
+:mod:`sim.cli.commands`; the library never imports :mod:`sim.cli` except :mod:`sim.cli.args`.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from typing import Any
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``creatorsim`` console script (see :func:`sim.cli.main.main`)."""
-    from .main import main as _main
+    """Entry point of the ``creatorsim`` console script (see :func:`sim.cli.commands.main`)."""
+    from .commands import main as _main
 
     return _main(argv)
 
@@ -37,7 +37,7 @@ def __getattr__(name: str) -> Any:
     # Loaded on first use: importing ``sim.cli.args`` (as ``sim.validation`` does) must not
     # load every command module.
     if name == "build_parser":
-        from .main import build_parser
+        from .commands import build_parser
 
         return build_parser
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

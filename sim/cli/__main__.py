@@ -2,6 +2,6 @@
 
 import sys
 
-from sim.cli.main import main
+from sim.cli.commands import main
 
 sys.exit(main())

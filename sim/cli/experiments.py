@@ -1,6 +1,6 @@
 """The experiment subcommands of ``creatorsim``: ``compare``, ``sweep``, ``sensitivity``.
 
-They parse arguments and call the :mod:`sim.experiments` API; :mod:`sim.cli.main` registers
+They parse arguments and call the :mod:`sim.experiments` API; :mod:`sim.cli.commands` registers
 them with :func:`add_parsers`. A bad sweep file or a bad option ends with the list of problems
 and exit status 2 before any run starts; a sweep whose runs partly failed ends with status 1
 (the failures are recorded). ``sweep`` and ``sensitivity`` need the ``experiments`` extra
