@@ -188,10 +188,13 @@ def changed_parameters(scenario: Scenario) -> list[tuple[str, Any, Any, ParamInf
 
 
 def lists_read(scenario: Scenario) -> set[str]:
-    """The lists something in the model reads: merchants' ``merchants.lists_used``, and the
-    feed's ``attention.coupling_list`` when ``attention.coupling`` is not 0 (M14)."""
-    m, a = scenario.model.merchants, scenario.model.attention
-    out = set(m.lists_used)
+    """The lists something in the model reads: those of the merchants' goals with a positive
+    share (M3), and the feed's ``attention.coupling_list`` when ``attention.coupling`` is not
+    0 (M14)."""
+    from .stages.contact import read_lists
+
+    a = scenario.model.attention
+    out = set(read_lists(scenario.model))
     if a.coupling != 0:
         out.add(a.coupling_list)
     return out
