@@ -278,7 +278,7 @@ def test_abc_recovers_a_known_mean_within_its_posterior_interval_and_repeats_its
 TODAY = """
 [targets]
 name = "today"
-scenario = "reported_2022"
+scenario = "short.toml"
 days = 365
 creators = 2000
 
@@ -316,10 +316,18 @@ def creatorsim(*args: str, **kw) -> subprocess.CompletedProcess:
     )
 
 
+def _write_today(folder: Path, text: str = TODAY) -> None:
+    """TODAY and its scenario: reported_2022 with a 30-day burn-in, so that a quick
+    calibration of 30 creators takes seconds a run rather than the 540-day default's."""
+    base = (ROOT / "scenarios" / "reported_2022.toml").read_text(encoding="utf-8")
+    (folder / "short.toml").write_text(base + "\n[time]\nburn_in_days = 30\n")
+    (folder / "today.toml").write_text(text)
+
+
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory):
     folder = tmp_path_factory.mktemp("calibrate")
-    (folder / "today.toml").write_text(TODAY)
+    _write_today(folder)
     out = folder / "out"
     res = creatorsim(
         "calibrate",
@@ -412,7 +420,7 @@ def test_the_shipped_targets_fit_the_rebuilt_models_assumed_keys():
 
 
 def test_an_interrupted_calibrate_leaves_no_partial_output(tmp_path):
-    (tmp_path / "today.toml").write_text(TODAY.replace("generations = 2", "generations = 50"))
+    _write_today(tmp_path, TODAY.replace("generations = 2", "generations = 50"))
     out = tmp_path / "out"
     out.mkdir()
     (out / "earlier.txt").write_text("an earlier calibration")
@@ -444,7 +452,7 @@ def test_an_interrupted_calibrate_leaves_no_partial_output(tmp_path):
             proc.kill()
     assert proc.returncode == 130
     assert [p.name for p in out.iterdir()] == ["earlier.txt"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "today.toml"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "short.toml", "today.toml"]
 
 
 BLOCK_PYABC = """
