@@ -35,7 +35,7 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,12 +49,12 @@ FILES = ("README.md", "docs/*.md", "examples/README.md", "benchmarks/README.md")
 OPEN = re.compile(r"^<!-- numbers: ([A-Za-z0-9_]+) -->[ \t]*$", re.M)
 CLOSE = "<!-- /numbers -->"
 
-# The comparisons behind the model's direction findings (docs/model.md, README.md).
+# The paired comparisons behind the model's headline effects (docs/model.md, README.md): the
+# 2022 baseline and one variant per effect, on common seeds, after the scenario's burn-in.
 SEEDS = 8  # paired seeds, from SeedSequence(0)
 CREATORS = 1500
-DAYS = 120
-BURN_IN = 60  # means over the last 60 days, when 17-day clocks and audiences have filled
-OVERALL = {"merchants.lists_used": ["overall"]}
+DAYS = 120  # reported days, after the scenario's burn-in (time.burn_in_days, 540)
+SUMMARY_SKIP = 0  # the burn-in already ran: the means cover every reported day
 
 
 @dataclass(frozen=True)
@@ -89,228 +89,138 @@ def _scenario(overrides: dict | None = None):
     return base.with_values(overrides) if overrides else base
 
 
+#: One variant of the 2022 baseline per headline effect: (name, overrides, column label).
+EFFECTS: tuple[tuple[str, dict, str], ...] = (
+    ("diligence", {"scoring.overall.diligence": 5.0}, "diligence weight 5"),
+    ("window", {"scoring.fulfilment.window_days": 7}, "window 7 days"),
+    ("cooperation", {"scoring.overall.cooperation": 5.0}, "cooperation weight 5"),
+    ("coupling", {"attention.coupling": 2.0}, "feed coupling 2"),
+)
+
+OUTCOME_LABELS = {
+    "burnt_out_share_mean": "burnt-out share",
+    "exits_today_total": f"exits over the {DAYS} reported days",
+    "effort_mean_final": "mean effort, last day",
+    "workload_mean_mean": "work / capacity, mean over creators",
+    "feed_entertainer_share_mean": "entertainers' share of feed views",
+    "fulfilment_rate_final": "fulfilment rate (cumulative, last day)",
+}
+
+WORKERS: int | None = None  # set by --workers; results do not depend on it
+
+
 @functools.cache
-def _compare(arms: tuple[tuple[tuple[str, object], ...], ...]):
-    """``sim.experiments.compare`` of the 2022 baseline under each arm's overrides."""
+def _compare():
+    """``sim.experiments.compare`` of the 2022 baseline and every :data:`EFFECTS` variant."""
     from sim.experiments import compare
 
-    scenarios = [_scenario({k: list(v) if isinstance(v, tuple) else v for k, v in a}) for a in arms]
+    scenarios = [_scenario(), *(_scenario(over) for _n, over, _l in EFFECTS)]
     return compare(
         scenarios,
         seeds=SEEDS,
         root_seed=0,
         days=DAYS,
         creators=CREATORS,
-        burn_in_days=BURN_IN,
+        burn_in_days=SUMMARY_SKIP,
         outcomes=OUTCOME_LABELS.keys(),
         workers=WORKERS,
         progress=False,
     )
 
 
-WORKERS: int | None = None  # set by --workers; results do not depend on it
+def _rows(effect: str) -> dict[str, dict]:
+    """The comparison rows (one per outcome) of one effect's variant against the baseline."""
+    cmp = _compare()
+    i = 1 + [n for n, _o, _l in EFFECTS].index(effect)
+    name = cmp.arms[i]
+    return {r["outcome"]: r for r in cmp.table.to_pylist() if r["variant"] == name}
 
-OUTCOME_LABELS = {
-    "incentive_overloaded_mean": "list-score gain of one more video (overloaded creators)",
-    "incentive_gap_mean": "value of one more video a day beyond its stress-free cost",
-    "effort_mean_final": "mean effort on the last day",
-    "stressed_share_mean": "stressed share",
-    "burnt_out_share_mean": "burnt-out share",
-    "fulfilment_rate_final": "fulfilment rate (cumulative)",
+
+def _verdict(r: dict) -> str:
+    """Holds (the interval excludes 0) or not found; a constant outcome is exact."""
+    if r["constant"]:
+        return "no change (identical runs)"
+    if r["ci_low"] <= 0 <= r["ci_high"]:
+        return "not found (interval includes 0)"
+    return "holds in these runs under the gradient rule"
+
+
+def _ci(r: dict) -> str:
+    return f"{_g(r['difference'], True)} [{_g(r['ci_low'], True)}, {_g(r['ci_high'], True)}]"
+
+
+def _caption() -> str:
+    return (
+        f"{SEEDS} paired seeds (`SeedSequence(0)`), {CREATORS:,} creators, the scenario's "
+        f"burn-in (`time.burn_in_days` 540) then {DAYS} reported days; `_mean` outcomes "
+        "average the reported days, `_total` sums them, `_final` is the last day's; "
+        "`adaptation.rule` gradient."
+    )
+
+
+def _effect_table(effect: str) -> str:
+    """A Markdown table: baseline mean, variant mean, paired difference and its verdict."""
+    label = next(lab for n, _o, lab in EFFECTS if n == effect)
+    rows = _rows(effect)
+    lines = [
+        _caption(),
+        "",
+        f"| outcome | reported_2022 | {label} | difference [95% CI] | effect |",
+        "|---|---|---|---|---|",
+    ]
+    for o, text in OUTCOME_LABELS.items():
+        r = rows[o]
+        lines.append(
+            f"| {text} (`{o}`) | {_g(r['base_mean'])} | {_g(r['variant_mean'])} | {_ci(r)} "
+            f"| {_verdict(r)} |"
+        )
+    return "\n".join(lines)
+
+
+def effect_diligence() -> str:
+    return _effect_table("diligence")
+
+
+def effect_window() -> str:
+    return _effect_table("window")
+
+
+def effect_cooperation() -> str:
+    return _effect_table("cooperation")
+
+
+def effect_coupling() -> str:
+    return _effect_table("coupling")
+
+
+SUMMARY_OUTCOMES = ("burnt_out_share_mean", "exits_today_total", "feed_entertainer_share_mean")
+SUMMARY_CHANGES = {
+    "diligence": "diligence weight 1 -> 5 (overall list)",
+    "window": "fulfilment window 17 -> 7 days",
+    "cooperation": "cooperation weight 1 -> 5 (overall list)",
+    "coupling": "feed coupling 0 -> 2 (M14)",
 }
 
 
-def _key(overrides: dict) -> tuple[tuple[str, object], ...]:
-    return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in overrides.items())
-
-
-def _comparison_table(arms: Sequence[dict], labels: Sequence[str], outcomes: Sequence[str]) -> str:
-    """A Markdown table: each outcome's base mean, each variant's mean and paired difference."""
-    cmp = _compare(tuple(_key(a) for a in arms))
-    rows = {(r["variant"], r["outcome"]): r for r in cmp.table.to_pylist()}
-    variants = cmp.arms[1:]
-    head = ["outcome", labels[0]]
-    for label in labels[1:]:
-        head += [label, "difference [95% CI]"]
+def findings_summary() -> str:
+    """The README's short version: each effect's paired difference on three outcomes."""
+    head = ["change"] + [f"{OUTCOME_LABELS[o]}: difference [95% CI]" for o in SUMMARY_OUTCOMES]
     lines = [
-        f"{len(cmp.seeds)} paired seeds (`SeedSequence(0)`), {CREATORS:,} creators, {DAYS} days; "
-        f"`_mean` outcomes average days {BURN_IN}-{DAYS - 1}, `_final` ones are the last day's.",
+        _caption(),
         "",
         "| " + " | ".join(head) + " |",
         "|---" * len(head) + "|",
     ]
-    for o in outcomes:
-        cells = [f"{OUTCOME_LABELS[o]} (`{o}`)"]
-        for j, v in enumerate(variants):
-            r = rows[(v, o)]
-            if j == 0:
-                cells.append(_g(r["base_mean"]))
-            # A constant outcome has no interval (NaN): it is exact, not "excluding 0".
-            star = "" if r["constant"] or r["ci_low"] <= 0 <= r["ci_high"] else " *"
-            cells += [
-                _g(r["variant_mean"]),
-                f"{_g(r['difference'], True)} [{_g(r['ci_low'], True)}, "
-                f"{_g(r['ci_high'], True)}]{star}",
-            ]
-        lines.append("| " + " | ".join(cells) + " |")
-    lines += ["", "`*`: the interval excludes 0."]
-    return "\n".join(lines)
-
-
-DILIGENCE_ARMS = (
-    OVERALL,
-    {**OVERALL, "scoring.overall.diligence": 5.0},
-    {**OVERALL, "scoring.overall.diligence": 0.0, "scoring.overall.cooperation": 0.0},
-)
-WINDOW_ARMS = ({}, {"scoring.fulfilment.window_days": 6})
-CALM = {"adaptation.miss_cost": 0.0}
-CALM_WINDOW_ARMS = (CALM, {**CALM, "scoring.fulfilment.window_days": 6})
-IMITATION = {**OVERALL, "adaptation.rule": "imitation"}
-IMITATION_ARMS = (IMITATION, {**IMITATION, "scoring.overall.diligence": 5.0})
-
-EFFORT_OUTCOMES = (
-    "incentive_overloaded_mean",
-    "incentive_gap_mean",
-    "effort_mean_final",
-    "stressed_share_mean",
-    "burnt_out_share_mean",
-)
-
-
-def diligence_weight() -> str:
-    return _comparison_table(
-        DILIGENCE_ARMS,
-        ["overall list, diligence 1", "diligence 5", "diligence and cooperation 0"],
-        EFFORT_OUTCOMES,
-    )
-
-
-def diligence_imitation() -> str:
-    return _comparison_table(
-        IMITATION_ARMS,
-        ["imitation rule, diligence 1", "diligence 5"],
-        ("effort_mean_final", "stressed_share_mean", "burnt_out_share_mean"),
-    )
-
-
-def fulfilment_window() -> str:
-    return _comparison_table(
-        WINDOW_ARMS,
-        ["reported_2022 (17 days)", "6 days"],
-        (*EFFORT_OUTCOMES[1:], "fulfilment_rate_final"),
-    )
-
-
-def fulfilment_window_no_miss_cost() -> str:
-    return _comparison_table(
-        CALM_WINDOW_ARMS,
-        ["`miss_cost` 0, 17 days", "6 days"],
-        ("incentive_gap_mean", "effort_mean_final", "burnt_out_share_mean"),
-    )
-
-
-def _rel(row: dict) -> str:
-    return f"{_g(row['base_mean'])} -> {_g(row['variant_mean'])}"
-
-
-def findings_summary() -> str:
-    """The README's short version of the two direction findings."""
-    dil = _compare(tuple(_key(a) for a in DILIGENCE_ARMS))
-    win = _compare(tuple(_key(a) for a in WINDOW_ARMS))
-    calm = _compare(tuple(_key(a) for a in CALM_WINDOW_ARMS))
-
-    def row(cmp, variant: int, outcome: str) -> dict:
-        name = cmp.arms[variant]
-        return next(
-            r for r in cmp.table.to_pylist() if r["variant"] == name and r["outcome"] == outcome
-        )
-
-    lines = [
-        f"| change ({SEEDS} paired seeds, {CREATORS:,} creators, {DAYS} days) | effort, last day | "
-        f"burnt-out share, days {BURN_IN}-{DAYS - 1} | difference in burnt-out share [95% CI] |",
-        "|---|---|---|---|",
-    ]
-    for label, cmp in (
-        ("diligence weight 1 -> 5 on the overall list merchants use", dil),
-        ("fulfilment window 17 -> 6 days", win),
-        ("fulfilment window 17 -> 6 days, `miss_cost` 0", calm),
-    ):
-        e, b = row(cmp, 1, "effort_mean_final"), row(cmp, 1, "burnt_out_share_mean")
-        lines.append(
-            f"| {label} | {_rel(e)} | {_rel(b)} | {_g(b['difference'], True)} "
-            f"[{_g(b['ci_low'], True)}, {_g(b['ci_high'], True)}] |"
-        )
-    return "\n".join(lines)
-
-
-CAL_SEEDS = (0, 1)
-CAL_DAYS = 365
-CAL_AT = (13, 90, 180, 364)
-COMMISSION_ONLY = {"adaptation.view_value": 0.0, "adaptation.list_value": 0.0}
-
-
-@functools.cache
-def _year(overrides: tuple[tuple[str, object], ...], seed: int):
-    """Daily and creator tables of a year of the 2022 baseline (1,500 creators)."""
-    from sim.model import CreatorMarket
-
-    m = CreatorMarket(_scenario(dict(overrides)), rng=seed, n_creators=CREATORS)
-    m.run(CAL_DAYS)
-    return m.daily_table(), m.creator_table()
-
-
-def _span(values: Iterable[float], digits: int = 2) -> str:
-    v = sorted(round(x, digits) for x in values)
-    lo, hi = f"{v[0]:.{digits}f}", f"{v[-1]:.{digits}f}"
-    return lo if lo == hi else f"{lo}-{hi}"
-
-
-def effort_calibration() -> str:
-    """Mean effort over a year with the calibrated values, and with commission alone."""
-    head = "| 1,500 creators, seeds 0 and 1 | " + " | ".join(f"day {d}" for d in CAL_AT) + " |"
-    lines = [head, "|---" * (len(CAL_AT) + 1) + "|"]
-    for label, over in (
-        ("`reported_2022` (`view_value` 15, `list_value` 400)", {}),
-        ("commission only (`view_value` 0, `list_value` 0)", COMMISSION_ONLY),
-    ):
-        runs = [_year(_key(over), s)[0] for s in CAL_SEEDS]
-        cells = [_span(d["effort_mean"][day] for d in runs) for day in CAL_AT]
+    for effect, label in SUMMARY_CHANGES.items():
+        rows = _rows(effect)
+        cells = []
+        for o in SUMMARY_OUTCOMES:
+            r = rows[o]
+            mark = "" if r["constant"] or r["ci_low"] <= 0 <= r["ci_high"] else " *"
+            cells.append(_ci(r) + mark)
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines += ["", "`*`: holds in these runs under the gradient rule (the interval excludes 0)."]
     return "\n".join(lines)
-
-
-def burnout_calibration() -> str:
-    """Who has burnt out at least once by the end of a year of the 2022 baseline."""
-    import numpy as np
-
-    parts: dict[str, list[float]] = {k: [] for k in ("all", "cohort", "top", "s_top", "s_rest")}
-    for s in CAL_SEEDS:
-        c = _year((), s)[1]
-        here = c["active"]
-        ever = c["first_burnout_day"] >= 0
-        cohort = here & (c["joined_day"] == 0)
-        f = c["followers_end"][here]
-        top = here & (c["followers_end"] >= np.quantile(f, 0.9))
-        parts["all"].append(ever[here].mean())
-        parts["cohort"].append(ever[cohort].mean())
-        parts["top"].append(ever[top].mean())
-        parts["s_top"].append(c["samples_received"][top & cohort].mean())
-        parts["s_rest"].append(c["samples_received"][~top & cohort].mean())
-
-    def pct(key: str) -> str:
-        return _span((100 * x for x in parts[key]), 0) + "%"
-
-    return "\n".join(
-        [
-            f"| at day {CAL_DAYS - 1} (1,500 creators, seeds 0 and 1) | value |",
-            "|---|---|",
-            f"| creators in their slots who have burnt out at least once | {pct('all')} |",
-            f"| the same, first-cohort creators still there (joined on day 0) | {pct('cohort')} |",
-            f"| the same, top 10% by followers | {pct('top')} |",
-            "| samples received in the year, first cohort: top 10% by followers / the rest | "
-            f"{_span(parts['s_top'], 1)} / {_span(parts['s_rest'], 1)} |",
-        ]
-    )
 
 
 def component_weights() -> str:
@@ -385,43 +295,13 @@ def ishigami_intervals() -> str:
 BLOCKS: dict[str, Block] = {
     b.name: b
     for b in (
+        Block("effect_diligence", effect_diligence, False, "compare: diligence weight 1 vs 5"),
+        Block("effect_window", effect_window, False, "compare: fulfilment window 17 vs 7 days"),
         Block(
-            "diligence_weight",
-            diligence_weight,
-            False,
-            "compare: overall list, diligence weight 1 vs 5 vs (diligence, cooperation) 0",
+            "effect_cooperation", effect_cooperation, False, "compare: cooperation weight 1 vs 5"
         ),
-        Block(
-            "diligence_imitation",
-            diligence_imitation,
-            False,
-            "compare: the same under the imitation rule",
-        ),
-        Block(
-            "fulfilment_window",
-            fulfilment_window,
-            False,
-            "compare: reported_2022 with a 17- vs a 6-day fulfilment window",
-        ),
-        Block(
-            "fulfilment_window_no_miss_cost",
-            fulfilment_window_no_miss_cost,
-            False,
-            "compare: the same with adaptation.miss_cost 0",
-        ),
+        Block("effect_coupling", effect_coupling, False, "compare: feed coupling 0 vs 2 (M14)"),
         Block("findings_summary", findings_summary, False, "README: the comparisons in brief"),
-        Block(
-            "effort_calibration",
-            effort_calibration,
-            False,
-            "a year of reported_2022: mean effort, calibrated values vs commission only",
-        ),
-        Block(
-            "burnout_calibration",
-            burnout_calibration,
-            False,
-            "a year of reported_2022: shares burnt out at least once",
-        ),
         Block("random_streams", random_streams, True, "sim.model.STREAMS"),
         Block(
             "component_weights",
