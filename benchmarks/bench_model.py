@@ -5,7 +5,7 @@ Each size runs in a fresh subprocess so that its peak memory is its own::
     python benchmarks/bench_model.py                       # 10^4, 10^5, 10^6 creators, 30 days
     python benchmarks/bench_model.py --sizes 100000 --days 365   # the year target
 
-Targets (DESIGN.md, issue 3): 10^5 creators for 365 days in under 60 s; 10^6 creators fit in
+Targets (issue 3): 10^5 creators for 365 days in under 60 s; 10^6 creators fit in
 4 GB; the cost per creator-day within 3x of the scoring update alone (stage 4).
 """
 

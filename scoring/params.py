@@ -1,7 +1,7 @@
 """Declared parameters: every setting says its unit, default, allowed values and provenance.
 
 A parameter is a field of a frozen dataclass whose metadata is made by :func:`param`. The
-provenance is either a mechanic number from ``MECHANICS.md`` (``"M10"``, ``"O2"``: the value is
+provenance is either a mechanic number from ``docs/mechanics.md`` (``"M10"``, ``"O2"``: the value is
 reported) or ``"assumed"`` with a one-line reason (the reports are silent). Scenario files only
 set values; :func:`build` turns a TOML table into the dataclass, checking every key and value and
 reporting all problems at once, each naming the file, the key, the value and what is allowed.

@@ -1,7 +1,7 @@
 """The scoring policy: every weight, window, threshold and rule option of the ranking lists.
 
 Each field is declared once with its unit, default and provenance (a mechanic number from
-``MECHANICS.md``, or ``assumed`` with a reason). The defaults are the 2022 reports (M-rules)
+``docs/mechanics.md``, or ``assumed`` with a reason). The defaults are the 2022 reports (M-rules)
 with documented assumptions where the reports are silent; ``scenarios/official_2024.toml``
 switches to the later published rules (O-rules). Load a policy from the ``[scoring]`` table
 of a scenario file with :meth:`ScoringPolicy.from_toml`.

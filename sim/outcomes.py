@@ -1,7 +1,7 @@
 """Outcome metrics: pure functions of arrays, tested on hand-made inputs.
 
 Visibility (exposure and its concentration, shares by group, list turnover), workload and
-commerce, as listed in DESIGN.md ("Outcomes every run reports"). The model records them daily
+commerce, as listed in docs/model.md ("Outcomes"). The model records them daily
 (``sim.model.CreatorMarket``); nothing here touches the model.
 """
 

@@ -42,8 +42,8 @@ __all__ = [
 #: Outcomes are summarised as their mean over this many last days (or all days if fewer).
 TAIL_DAYS = 30
 
-#: The main outcomes: (daily column, label, number format). DESIGN.md "Outcomes every run
-#: reports"; the columns are documented in ``sim.model.CreatorMarket._outcomes``.
+#: The main outcomes: (daily column, label, number format). Every daily column is documented in
+#: docs/model.md ("Outcomes") and computed by ``sim.recorder.daily_outcomes``.
 KEY_OUTCOMES: tuple[tuple[str, str, str], ...] = (
     ("exits", "Exits per day", ".2f"),
     ("entries", "Entries per day", ".2f"),

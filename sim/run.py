@@ -6,7 +6,7 @@ progress bar on a terminal), snapshots the lists merchants use every few days, a
 the same folder, then ``os.replace``), so an interrupted run never leaves a half-written file:
 
 ============================  ==============================================================
-``daily.parquet``             one row per day: the outcomes of DESIGN.md
+``daily.parquet``             one row per day: the outcomes of docs/model.md
 ``creators.parquet``          one row per creator present since day 0 (leavers too): traits,
                               audience, totals, samples
 ``lists.parquet``             the lists merchants use, every ``snapshot_every`` days and last

@@ -1,4 +1,4 @@
-"""One test (at least) per mechanic of MECHANICS.md, each named after it.
+"""One test (at least) per mechanic of docs/mechanics.md, each named after it.
 
 Every test builds a small in-memory dataset (``validate_tables``), scores it with
 ``score_dataset`` (or drives the array API directly), and compares what the engine produced with

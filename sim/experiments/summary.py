@@ -2,7 +2,7 @@
 
 Experiments compare, sweep and analyse *scalars*, so each run's daily table
 (:meth:`sim.model.CreatorMarket.daily_table`) is reduced to the outcomes of :data:`OUTCOMES`,
-named from the domain (DESIGN.md, "Outcomes every run reports"):
+named from the domain (docs/model.md, "Outcomes"):
 
 * ``<column>_mean``: the mean of a daily column over the days after the burn-in (the first
   days, while the 17-day sample clocks, the month window and audiences fill, are left out);
