@@ -219,7 +219,10 @@ def findings_summary() -> str:
             mark = "" if r["constant"] or r["ci_low"] <= 0 <= r["ci_high"] else " *"
             cells.append(_ci(r) + mark)
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
-    lines += ["", "`*`: holds in these runs under the gradient rule (the interval excludes 0)."]
+    if any(line.endswith(" * |") or " * | " in line for line in lines[4:]):
+        lines += ["", "`*`: holds in these runs under the gradient rule (the interval excludes 0)."]
+    else:
+        lines += ["", "No interval excludes 0."]
     return "\n".join(lines)
 
 
