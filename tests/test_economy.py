@@ -181,13 +181,14 @@ def test_outcomes_per_creator_do_not_depend_on_the_sample_size():
     # A run of n creators samples the platform at rate n / 50,000: the share listed, the
     # burnt-out share, exits per active creator and the feed Gini are the same at 1k, 5k
     # and 20k creators (means over days 30-90 of one seed each; 1k over two seeds).
-    got = {}
+    got, exit_se = {}, {}
     for n, seeds in ((1000, (1, 2)), (5000, (1,)), (20000, (1,))):
-        rows = []
+        rows, exits = [], 0.0
         for seed in seeds:
             m = CreatorMarket(Scenario().with_values(NO_BURN_IN), rng=seed, n_creators=n)
             m.run(90)
             d = {k: v[30:] for k, v in m.daily_table().items()}
+            exits += d["exits"].sum()
             rows.append(
                 {
                     "share_listed": d["share_listed"].mean(),
@@ -197,11 +198,19 @@ def test_outcomes_per_creator_do_not_depend_on_the_sample_size():
                 }
             )
         got[n] = {k: np.mean([r[k] for r in rows]) for k in rows[0]}
+        # Exits are counts: Poisson standard error of the yearly rate at this size.
+        exit_se[n] = got[n]["exits_per_year"] / np.sqrt(max(exits, 1.0))
     for key in got[1000]:
         values = np.array([got[n][key] for n in got])
+        if key == "exits_per_year":
+            # Within sampling noise: at 1k creators over 60 days the noise (about 0.05 a year)
+            # is as wide as the tolerance, so a tighter check needs more seeds.
+            for n in (1000, 5000):
+                se = np.hypot(exit_se[n], exit_se[20000])
+                assert abs(got[n][key] - got[20000][key]) <= 3 * se, (key, values, se)
+            continue
         spread = values.max() - values.min()
-        tolerance = max(0.01, 0.05 * values.mean()) if key != "exits_per_year" else 0.05
-        assert spread <= tolerance, (key, values)
+        assert spread <= max(0.01, 0.05 * values.mean()), (key, values)
 
 
 @pytest.mark.parametrize("key", sorted(REMOVED))

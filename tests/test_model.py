@@ -127,8 +127,10 @@ def test_M7_cooperation_weight_moves_list_places_to_sample_takers():
     whole = (*OVERALL, ("population.platform_creators", N))
     base = (*whole, ("scoring.overall.cooperation", 0.0))
     heavy = (*whole, ("scoring.overall.cooperation", 6.0))
-    # list exposure goes to creators more likely to accept samples (acceptance = orientation)
-    assert_positive(paired(base, heavy, "list_mean_orientation"))
+    # List exposure goes to creators more likely to accept samples (acceptance = orientation).
+    # The effect is small in the rebuilt model (about 0.01, t about 3.6 over 14 seeds; 6 seeds
+    # gave t 1.7), so it is measured on 12.
+    assert_positive(paired(base, heavy, "list_mean_orientation", seeds=range(12)))
 
 
 def test_followers_and_views_are_heavy_tailed_at_day_180():
