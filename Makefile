@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-# The demo run: M2's estimate of the creators on the platform (about 50,000) for a year.
-# Measured on a 2-core machine: 25 s in all when idle, 44 s with other work running.
+# The demo run: M2's estimate of the creators on the platform (about 50,000) for a year, after
+# the model's 540-day burn-in. Measured on a 2-core machine with nothing else running: about
+# 2 minutes in all (burn-in 56 s, the reported year 59 s, then the report and figures).
 DEMO_SIZE := --creators 50000 --days 365
 
 .PHONY: demo score-demo test test-313 test-matrix docs-check lint bench clean install calibrate validate

@@ -376,7 +376,18 @@ def figure_population(daily: Mapping[str, np.ndarray]) -> Figure:
     active creators stays at the population size and is not plotted); pieces, feed views and
     observed income per active creator a day (outcomes are over active creators)."""
     fig, (b, c, d) = _figure(FIGURES["fig_population.png"], 3)
-    _series(b, daily, [("exits", "exits a day"), ("entries", "entries a day")])
+    _series(b, daily, [("exits", "exits a day")])
+    if "entries" in daily and "exits" in daily:
+        same = np.array_equal(np.asarray(daily["entries"]), np.asarray(daily["exits"]))
+        b.plot(
+            np.asarray(daily["day"]),
+            np.asarray(daily["entries"], dtype=np.float64),
+            ls=(0, (4, 3)),
+            lw=1.0,
+            color="C1",
+            label="entries a day" + (" (equal to exits: newcomers take the slots)" if same else ""),
+        )
+        b.legend(fontsize=8, loc="best")
     b.set_ylabel("creators a day")
     b.set_ylim(bottom=0)
     _series(c, daily, [("pieces_per_active", "pieces posted per active creator a day")])
