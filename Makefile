@@ -31,7 +31,7 @@ score-demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check scoring sim tests benchmarks docs notebooks noxfile.py setup.py
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 # The matrix: `make test` (Python 3.11, Mesa 3.3), then the suite on Python 3.13, where pip
 # gives Mesa 3.5 (`make test-313`, through nox: noxfile.py, in .nox/). The 3.13 interpreter is
