@@ -568,14 +568,16 @@ class AttentionParams:
         reason="audiences tire of the same creator within a day; calibrate to T17",
     )
     satiation: float = param(
-        50.0,
+        20.0,
         unit="log-weight per share of budget",
         source="assumed",
         low=0.0,
         high=1e4,
         doc="score lost per unit of the segment's satiation with a creator, sigma: its "
         "discounted share of the platform segment's daily budget (RecSim v1)",
-        reason="viewers shown a creator a lot skip it; calibrate to T17-T19",
+        reason="viewers shown a creator a lot skip it; 20 (plausible 5-50) from the screens "
+        "before calibration (docs/calibration.md): above about 40 the follower tail is thinner "
+        "than T2-T3",
     )
     satiation_memory: float = param(
         0.8,
@@ -949,13 +951,14 @@ class AdaptationParams:
         "leisure; overtime is what costs",
     )
     overtime_convexity: float = param(
-        4.0,
+        12.0,
         unit="x",
         source="assumed",
         low=0.0,
         high=100.0,
         doc="convexity of the cost of hours beyond capacity: phi in H x phi x (h / H - 1)^2",
-        reason="overtime eats sleep and other work; calibrate with T8-T11",
+        reason="overtime eats sleep and other work; 12 (plausible 5-20) from the screens "
+        "before calibration (docs/calibration.md), where T8-T10 held across 5-20",
     )
     stress_cost: float = param(
         1.0,

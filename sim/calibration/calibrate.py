@@ -66,18 +66,23 @@ FILES = (
 class ModelSimulator:
     """One model run under fitted values, reduced to the facts' statistics (picklable).
 
-    ``scenario`` is a scenario file; ``days`` and ``creators`` the run's size.
+    ``scenario`` is a scenario file; ``days`` and ``creators`` the run's size;
+    ``burn_in_days`` (when not ``None``) sets ``time.burn_in_days`` unless fitted.
     """
 
     scenario: str
     days: int
     creators: int
     facts: tuple[Fact, ...]
+    burn_in_days: int | None = None
 
     def __call__(self, params: Mapping[str, float], seed: int) -> dict[str, float]:
         from ..run import run_scenario
 
-        scen = _base_scenario(self.scenario).with_values(dict(params))
+        values = dict(params)
+        if self.burn_in_days is not None:
+            values.setdefault("time.burn_in_days", self.burn_in_days)
+        scen = _base_scenario(self.scenario).with_values(values)
         run = run_scenario(
             scen, seed=int(seed), days=self.days, creators=self.creators, progress=False
         )
@@ -110,7 +115,7 @@ def calibrate(
     t_start = time.perf_counter()
     s = targets.settings(quick)
     scenario_file = targets.scenario
-    sim = ModelSimulator(scenario_file, s.days, s.creators, targets.facts)
+    sim = ModelSimulator(scenario_file, s.days, s.creators, targets.facts, s.burn_in_days)
     root = np.random.SeedSequence(seed)
     abc_ss, pp_ss, pilot_ss = root.spawn(3)
     out = Path(out)

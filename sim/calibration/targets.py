@@ -65,6 +65,9 @@ ROLES = ("target", "bound")
 
 _TOP = ("targets", "abc", "quick", "parameters", "facts")
 _HEAD = {"name": str, "description": str, "scenario": str, "days": int, "creators": int}
+#: Optional keys of ``[targets]`` (and of ``[quick]``): the burn-in of each run, in days (the
+#: scenario's ``time.burn_in_days`` when absent).
+_OPTIONAL = {"burn_in_days": int}
 _ABC = {"population": int, "generations": int, "min_epsilon": float, "predictive": int}
 _ABC_DEFAULTS = {"population": 100, "generations": 8, "min_epsilon": 0.0, "predictive": 20}
 _ABC_LOW = {"population": 2, "generations": 1, "min_epsilon": 0.0, "predictive": 1}
@@ -112,6 +115,7 @@ class AbcSettings:
     generations: int
     min_epsilon: float
     predictive: int
+    burn_in_days: int | None = None  # None: the scenario's time.burn_in_days
 
 
 @dataclass(frozen=True)
@@ -158,10 +162,21 @@ def _check_head(data: Mapping[str, Any], file: str, problems: list[Problem]) -> 
         return {}
     out: dict[str, Any] = {}
     for k, v in head.items():
-        if k not in _HEAD:
+        if k not in _HEAD and k not in _OPTIONAL:
             problems.append(
-                Problem(file, f"targets.{k}", v, "an unknown key; allowed: " + ", ".join(_HEAD))
+                Problem(
+                    file,
+                    f"targets.{k}",
+                    v,
+                    "an unknown key; allowed: " + ", ".join([*_HEAD, *_OPTIONAL]),
+                )
             )
+    if "burn_in_days" in head:
+        v = head["burn_in_days"]
+        if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+            problems.append(Problem(file, "targets.burn_in_days", v, "an integer >= 0"))
+        else:
+            out["burn_in_days"] = v
     for k, tp in _HEAD.items():
         v = head.get(k)
         if k == "description" and v is None:
@@ -182,7 +197,7 @@ def _check_abc(
 ) -> dict[str, Any]:
     allowed = dict(_ABC)
     if name == "quick":
-        allowed.update(days=int, creators=int)
+        allowed.update(days=int, creators=int, burn_in_days=int)
     if table is None:
         table = {}
     if not isinstance(table, Mapping):
@@ -195,7 +210,7 @@ def _check_abc(
                 Problem(file, f"{name}.{k}", v, "an unknown key; allowed: " + ", ".join(allowed))
             )
             continue
-        low = {"days": 1, "creators": 10}.get(k, _ABC_LOW.get(k, 0))
+        low = {"days": 1, "creators": 10, "burn_in_days": 0}.get(k, _ABC_LOW.get(k, 0))
         if allowed[k] is int and (not isinstance(v, int) or isinstance(v, bool) or v < low):
             problems.append(Problem(file, f"{name}.{k}", v, f"an integer >= {low}"))
         elif allowed[k] is float and (not _number(v) or not math.isfinite(v) or v < low):
@@ -402,7 +417,12 @@ def load_targets(path: str | os.PathLike) -> Targets:
         "quick",
         file,
         problems,
-        {**full, "days": head.get("days", 1), "creators": head.get("creators", 10)},
+        {
+            **full,
+            "days": head.get("days", 1),
+            "creators": head.get("creators", 10),
+            "burn_in_days": head.get("burn_in_days"),
+        },
     )
     priors = _check_priors(
         data.get("parameters"), head.get("scenario"), head.get("name"), file, problems
@@ -430,7 +450,12 @@ def load_targets(path: str | os.PathLike) -> Targets:
         sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
         priors=tuple(priors),
         facts=tuple(facts),
-        full=AbcSettings(days=head["days"], creators=head["creators"], **full),
+        full=AbcSettings(
+            days=head["days"],
+            creators=head["creators"],
+            burn_in_days=head.get("burn_in_days"),
+            **full,
+        ),
         quick=AbcSettings(**quick),
         raw=data,
     )

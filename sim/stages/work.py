@@ -36,7 +36,9 @@ def plan_work(
     A creator plans ``effort_share * capacity`` hours (lognormal day-to-day noise, sd 0.3),
     spends ``live_share_of_sellers * orientation`` of it livestreaming (in lives of
     ``live_minutes_mean``, each minute costing ``live_overhead`` minutes) and the rest on
-    videos (``video_hours`` each); ``capacity`` overrides the creators' own (burnout). Videos
+    videos (``video_hours`` each, worked on every day: a piece takes several days of
+    production, so the day's video hours are the plan, not the pieces released that day);
+    ``capacity`` overrides the creators' own (burnout). Videos
     made to feature samples come on top of the plan, and a creator featuring a sample live
     goes live at least once. A video links products with probability ``orientation``; sample
     videos always do. ``extra_videos`` (the nudge experiment, :mod:`sim.nudge`) are made on
@@ -66,7 +68,11 @@ def plan_work(
         + shoppable_lives * params.products_per_live * c.orientation
     )
     products = np.maximum(products, shoppable_videos + shoppable_lives)
-    work = videos * params.video_hours + minutes * params.live_overhead / 60.0
+    # Production is spread over days (scripting, filming, editing): the planned video hours
+    # are worked every day and released as pieces at the Poisson rate they pay for, so the
+    # load is smooth; sample and nudged videos are made on top, each a full video's hours.
+    video_hours = hours - live_hours + (videos - planned_videos) * params.video_hours
+    work = video_hours + minutes * params.live_overhead / 60.0
     return Work(videos, lives, minutes, shoppable_videos + shoppable_lives, products, work)
 
 
