@@ -287,23 +287,16 @@ def _compare_settings(args: argparse.Namespace, scenarios: list, out: Path) -> i
     not at all; the per-setting folders are ``compare``'s own (a rerun runs only what is
     missing).
     """
-    from ..experiments.rules import compare_rules, load_posterior
+    from ..experiments.rules import compare_rules
     from ..io import write_parquet, write_text
 
-    posterior = None
-    if args.posterior:
-        try:
-            posterior = load_posterior(args.posterior)
-        except ValueError as exc:
-            print(f"creatorsim compare: error: --posterior {exc}", file=sys.stderr)
-            return 2
     try:
         result = compare_rules(
             scenarios[0],
             *scenarios[1:],
             rules=args.rules,
-            posterior=posterior,
-            at=(args.at or ("q05", "q95")) if posterior else (),
+            posterior=args.posterior,
+            at=(args.at or ("q05", "q95")) if args.posterior else (),
             seeds=args.seeds,
             root_seed=args.root_seed,
             days=args.days,
@@ -317,9 +310,9 @@ def _compare_settings(args: argparse.Namespace, scenarios: list, out: Path) -> i
             progress=False if args.no_progress else None,
         )
     except ValueError as exc:
-        if not str(exc).startswith("posterior"):
+        if not str(exc).startswith("posterior "):  # the file's errors; any other is a bug
             raise
-        print(f"creatorsim compare: error: --{exc}", file=sys.stderr)
+        print(f"creatorsim compare: error: --{exc}", file=sys.stderr)  # before any run
         return 2
     warnings = dict.fromkeys(w for c in result.comparisons.values() for w in c.warnings)
     for line in warnings:
