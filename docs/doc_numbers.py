@@ -499,7 +499,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ap.error(f"unknown block {unknown[0]!r}; declared: {', '.join(BLOCKS)}")
     if args.list:
         for b in BLOCKS.values():
-            cost = "cheap" if b.cheap else "hours" if b.expensive else "slow"
+            cost = "cheap" if b.cheap else "long" if b.expensive else "slow"
             print(f"{b.name:32} {cost:5}  {b.about}")
         return 0
     if args.print:

@@ -40,6 +40,15 @@ def _row(rule, lo, hi, constant=False):
             [_row("gradient", 0.1, 0.3), _row("none", math.nan, math.nan)],
             "conditional: under gradient",
         ),
+        # a constant row's exact, nonzero difference holds; a zero one does not
+        (
+            [{**_row("gradient", None, None, True), "difference": -0.2}, _row("none", -1, -0.1)],
+            "robust",
+        ),
+        (
+            [{**_row("gradient", None, None, True), "difference": 0.0}, _row("none", 0.1, 1)],
+            "conditional: under none",
+        ),
         # a setting's label names it when given
         (
             [{**_row("gradient", 0.1, 0.3), "setting": "gradient q05"}, _row("none", -1, 1)],

@@ -220,12 +220,18 @@ def _signed_label(r: RulesComparison, variant: str, outcome: str) -> str:
     under gradient, exp3 q05``."""
     label = r.labels[(variant, outcome)]
     rows = [x for x in r.rows if x["variant"] == variant and x["outcome"] == outcome]
-    if any(x["ci_low"] is not None and x["ci_low"] > 0 for x in rows):
-        sign = "+"
-    elif any(x["ci_high"] is not None and x["ci_high"] < 0 for x in rows):
-        sign = "-"
-    else:
+
+    def side(x: dict[str, Any]) -> int:
+        if x["constant"]:
+            d = x["difference"]
+            return 0 if d is None or d != d or d == 0 else (1 if d > 0 else -1)
+        lo, hi = x["ci_low"], x["ci_high"]
+        return 1 if lo is not None and lo > 0 else -1 if hi is not None and hi < 0 else 0
+
+    sides = {side(x) for x in rows} - {0}
+    if len(sides) != 1:
         return label
+    sign = "+" if sides == {1} else "-"
     if label == "robust":
         return f"robust ({sign})"
     if label.startswith("conditional: "):

@@ -71,7 +71,8 @@ def robustness_label(rows: Sequence[dict[str, Any]]) -> str:
     """The label of one outcome from its rows under each setting (see the module doc).
 
     Each row needs ``ci_low``, ``ci_high``, ``constant`` and a ``setting`` (else ``rule``) that
-    names it. A row whose interval is missing (NaN: its runs failed) counts as not excluding 0.
+    names it. A row whose interval is missing (NaN: its runs failed) counts as not excluding 0;
+    a constant row (no interval: the difference is exact) holds when its difference is not 0.
     """
     if rows and all(r.get("constant") for r in rows):
         return "constant"
@@ -79,8 +80,12 @@ def robustness_label(rows: Sequence[dict[str, Any]]) -> str:
     def name(r: dict[str, Any]) -> str:
         return str(r.get("setting") or r["rule"])
 
-    up = [name(r) for r in rows if _finite(r["ci_low"]) and r["ci_low"] > 0]
-    down = [name(r) for r in rows if _finite(r["ci_high"]) and r["ci_high"] < 0]
+    def exact(r: dict[str, Any]) -> float:  # a constant row's difference has no interval
+        d = r.get("difference")
+        return d if r.get("constant") and _finite(d) else 0.0
+
+    up = [name(r) for r in rows if (_finite(r["ci_low"]) and r["ci_low"] > 0) or exact(r) > 0]
+    down = [name(r) for r in rows if (_finite(r["ci_high"]) and r["ci_high"] < 0) or exact(r) < 0]
     if up and down:
         return "contradictory"
     held = up or down
