@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # 2 minutes in all (burn-in 56 s, the reported year 59 s, then the report and figures).
 DEMO_SIZE := --creators 50000 --days 365
 
-.PHONY: demo score-demo test test-313 test-matrix docs-check lint bench clean install calibrate validate
+.PHONY: demo score-demo test test-313 test-matrix docs-check lint bench clean install calibrate validate claims
 
 # Every extra, so that the whole suite runs (experiments, notebooks, app, calibration, test).
 EXTRAS := test,experiments,notebooks,app,calibration
@@ -55,6 +55,17 @@ validate: $(STAMP)
 # blocks; this checks them all (a few minutes on 2 cores).
 docs-check: $(STAMP)
 	$(BIN)/python docs/doc_numbers.py --check --workers 2
+
+# The claims table of docs/model.md, "what the model says, and under what": every headline effect
+# under each learning rule and at the posterior's 5th/95th percentiles (sim/experiments/claims.py).
+# 576 runs of 1,000 creators x 545 days: about 25 min on 2 idle cores. The runs stay in
+# out/claims, so an interrupted table resumes (delete it after changing the model). POSTERIOR:
+# the calibration's summary (per key median, q05, q95); without it the table covers the rules only.
+POSTERIOR ?= scenarios/targets/creator_economy.calibration.json
+claims: $(STAMP)
+	@test -f $(POSTERIOR) || echo "make claims: no $(POSTERIOR): the table covers the learning rules only"
+	CREATORSIM_CLAIMS_OUT=out/claims $(if $(wildcard $(POSTERIOR)),CREATORSIM_CLAIMS_POSTERIOR=$(POSTERIOR),) \
+		$(BIN)/python docs/doc_numbers.py --write claims --workers 2
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_scoring.py --category-order sorted --malloc-tuned

@@ -14,7 +14,8 @@ or not (model runs; checked by ``make docs-check``).
 
 Usage (from the repository root)::
 
-    python docs/doc_numbers.py --check            # every block; exit 1 with a line per difference
+    python docs/doc_numbers.py --check            # every block but the expensive ones (named
+                                                  # only: --check claims); exit 1 per difference
     python docs/doc_numbers.py --check --cheap    # the cheap blocks only
     python docs/doc_numbers.py --write            # regenerate the blocks in place
     python docs/doc_numbers.py --print NAME       # print one block's text
@@ -65,6 +66,8 @@ class Block:
     produce: Callable[[], str]
     cheap: bool
     about: str
+    #: Too long for ``--check`` of every block (tens of minutes): run only when named.
+    expensive: bool = False
 
     @property
     def command(self) -> str:
@@ -295,6 +298,30 @@ def ishigami_intervals() -> str:
     return "\n".join(lines)
 
 
+def claims() -> str:
+    """The claims table "what the model says, and under what" (sim/experiments/claims.py).
+
+    Every headline effect under each learning rule and, with the calibration's posterior, at
+    its 5th and 95th percentiles, at :data:`sim.experiments.claims.FULL` (about 25 min on 2
+    cores: ``make claims``). The posterior file: ``$CREATORSIM_CLAIMS_POSTERIOR`` if set (it must
+    exist), else :data:`~sim.experiments.claims.DEFAULT_POSTERIOR` when it exists, else none
+    (the table says so). ``$CREATORSIM_CLAIMS_OUT`` keeps the runs there so a rerun resumes.
+    """
+    from sim.experiments.claims import DEFAULT_POSTERIOR, FULL, run_claims
+
+    posterior = os.environ.get("CREATORSIM_CLAIMS_POSTERIOR") or None
+    if posterior is None and (ROOT / DEFAULT_POSTERIOR).is_file():
+        posterior = DEFAULT_POSTERIOR
+    result = run_claims(
+        ROOT / "scenarios" / "reported_2022.toml",
+        posterior=None if posterior is None else ROOT / posterior,
+        size=FULL,
+        out_dir=os.environ.get("CREATORSIM_CLAIMS_OUT") or None,
+        workers=WORKERS,
+    )
+    return result.markdown()
+
+
 BLOCKS: dict[str, Block] = {
     b.name: b
     for b in (
@@ -305,6 +332,13 @@ BLOCKS: dict[str, Block] = {
         ),
         Block("effect_coupling", effect_coupling, False, "compare: feed coupling 0 vs 2 (M14)"),
         Block("findings_summary", findings_summary, False, "README: the comparisons in brief"),
+        Block(
+            "claims",
+            claims,
+            False,
+            "the claims table: effects under each rule and posterior point (make claims)",
+            expensive=True,
+        ),
         Block("random_streams", random_streams, True, "sim.model.STREAMS"),
         Block(
             "component_weights",
@@ -400,7 +434,9 @@ def run(
     chosen = [
         f
         for f in blocks
-        if (names is None or f.name in names) and (registry[f.name].cheap or not cheap_only)
+        if (names is None or f.name in names)
+        and (registry[f.name].cheap or not cheap_only)
+        and (names is not None or not registry[f.name].expensive)
     ]
     produced: dict[str, str] = {}
     for f in chosen:
@@ -463,7 +499,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ap.error(f"unknown block {unknown[0]!r}; declared: {', '.join(BLOCKS)}")
     if args.list:
         for b in BLOCKS.values():
-            print(f"{b.name:32} {'cheap' if b.cheap else 'slow ':5}  {b.about}")
+            cost = "cheap" if b.cheap else "long" if b.expensive else "slow"
+            print(f"{b.name:32} {cost:5}  {b.about}")
         return 0
     if args.print:
         print(BLOCKS[args.print].produce())

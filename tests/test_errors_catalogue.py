@@ -141,6 +141,22 @@ CASES: tuple[Case, ...] = (
         "--set with a value the scenario refuses",
         ("compare", "reported_2022", "feed_coupled", "--set", "adaptation.rule=best"),
     ),
+    Case(
+        "compare",
+        "--rules with a rule that does not exist",
+        ("compare", "reported_2022", "feed_coupled", "--rules", "gradient,greedy"),
+    ),
+    Case(
+        "compare",
+        "--at without --posterior",
+        ("compare", "reported_2022", "feed_coupled", "--rules", "all", "--at", "q05"),
+    ),
+    Case(
+        "compare",
+        "--posterior with q05 above the median",
+        ("compare", "reported_2022", "feed_coupled", "--posterior", "p.json"),
+        _file("p.json", b'{"attention.views_per_creator": {"median": 3, "q05": 4, "q95": 5}}'),
+    ),
 )
 
 

@@ -47,6 +47,7 @@ def _executor_options(p: argparse.ArgumentParser) -> None:
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     """Add the ``compare``, ``sweep`` and ``sensitivity`` subcommands."""
+    from ..experiments.rules import RULES
     from ..experiments.summary import outcome_names
 
     c = sub.add_parser(
@@ -115,6 +116,32 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         help="report only this outcome (repeatable; default: all)",
     )
     c.add_argument("--out", metavar="DIR", help="output folder (default: out/compare-<names>)")
+    r = c.add_argument_group(
+        "robustness (issue 11)",
+        "Run the comparison once per learning rule and/or posterior point, on the same seeds, "
+        "and write rules.txt and rules.parquet (each effect per setting with its label: robust, "
+        "conditional: under ..., not found, contradictory, constant) beside one compare folder "
+        "per setting (rule-<rule>[-<point>]/).",
+    )
+    r.add_argument(
+        "--rules",
+        type=_rules_arg,
+        metavar="RULES",
+        help="all, or a comma list of " + ", ".join(RULES) + " (adaptation.rule of both arms)",
+    )
+    r.add_argument(
+        "--posterior",
+        metavar="FILE",
+        help="a posterior summary (JSON or TOML: per scenario key its median, q05, q95; the "
+        "calibration.json of creatorsim calibrate): run at the median and at --at",
+    )
+    r.add_argument(
+        "--at",
+        type=_points_arg,
+        metavar="POINTS",
+        help="posterior points besides the median, a comma list of q05, q95 (default with "
+        "--posterior: q05,q95); every fitted key at that quantile at once",
+    )
     _executor_options(c)
     c.set_defaults(handler=compare)
 
@@ -160,6 +187,24 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     a.set_defaults(handler=sensitivity)
 
 
+def _rules_arg(text: str) -> tuple[str, ...]:
+    from ..experiments.rules import parse_rules
+
+    try:
+        return parse_rules(text, what="")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc).strip()) from None
+
+
+def _points_arg(text: str) -> tuple[str, ...]:
+    from ..experiments.rules import parse_points
+
+    try:
+        return parse_points(text, what="")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc).strip()) from None
+
+
 def _need_scheduler_extra(args: argparse.Namespace, command: str) -> None:
     import os
 
@@ -196,9 +241,17 @@ def compare(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.at and not args.posterior:
+        print(
+            "creatorsim compare: error: --at needs --posterior FILE (the quantiles come from it)",
+            file=sys.stderr,
+        )
+        return 2
     names = "-vs-".join(safe_name(s.name) for s in scenarios[:3])
     out = Path(args.out) if args.out else Path("out") / f"compare-{names}"
     _check_out_folder(out)
+    if args.rules or args.posterior:
+        return _compare_settings(args, scenarios, out)
     result = run_comparison(
         scenarios,
         seeds=args.seeds,
@@ -225,6 +278,53 @@ def compare(args: argparse.Namespace) -> int:
         )
     print(f"wrote {out}/: " + ", ".join(p.name for p in result.files))
     return 1 if result.report.failed or result.report.skipped_failed else 0
+
+
+def _compare_settings(args: argparse.Namespace, scenarios: list, out: Path) -> int:
+    """``compare --rules/--posterior``: the comparison in every setting, then rules.txt/.parquet.
+
+    The summary files are written last, each atomically, so the folder holds them complete or
+    not at all; the per-setting folders are ``compare``'s own (a rerun runs only what is
+    missing).
+    """
+    from ..experiments.rules import compare_rules
+    from ..io import write_parquet, write_text
+
+    try:
+        result = compare_rules(
+            scenarios[0],
+            *scenarios[1:],
+            rules=args.rules,
+            posterior=args.posterior,
+            at=(args.at or ("q05", "q95")) if args.posterior else (),
+            seeds=args.seeds,
+            root_seed=args.root_seed,
+            days=args.days,
+            creators=args.creators,
+            burn_in_days=args.burn_in,
+            outcomes=args.outcome,
+            out_dir=out,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            retry_failed=args.retry_failed,
+            progress=False if args.no_progress else None,
+        )
+    except ValueError as exc:
+        if not str(exc).startswith("posterior "):  # the file's errors; any other is a bug
+            raise
+        print(f"creatorsim compare: error: --{exc}", file=sys.stderr)  # before any run
+        return 2
+    warnings = dict.fromkeys(w for c in result.comparisons.values() for w in c.warnings)
+    for line in warnings:
+        print(f"creatorsim: warning: {line}", file=sys.stderr)
+    print(result.text())
+    for label, cmp in result.comparisons.items():
+        print(f"creatorsim: {label}: {cmp.report}")
+    write_parquet(result.table(), out / "rules.parquet")
+    write_text(result.text(), out / "rules.txt")
+    folders = ", ".join(s.folder + "/" for s in result.settings)
+    print(f"wrote {out}/: rules.txt, rules.parquet, {folders}")
+    return 1 if result.failed() else 0
 
 
 def sweep(args: argparse.Namespace) -> int:
