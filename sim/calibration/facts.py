@@ -26,6 +26,10 @@ Conventions shared by every statistic (they follow docs/calibration.md, section 
 
 A statistic returns NaN when its population is empty (no creator has 10k+ followers, say); the
 calibration's distance treats NaN as far from every target.
+
+:func:`fact_table` measures every fact of a targets file on one run: the "Stylised facts"
+table of a run's ``report.md`` and ``run.json``. :data:`WINDOW` says how each statistic depends
+on the window's length; a yearly one is not measured on fewer than 365 reported days.
 """
 
 from __future__ import annotations
