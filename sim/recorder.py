@@ -141,8 +141,12 @@ def daily_outcomes(
     )
     today_m = (st.decided_day == day) & (st.status == MISSED)
     last_minute = today_f & (st.decided_day > st.deadline_day - LAST_DAYS)
-    decided_all = st.status >= FULFILLED_VIDEO
-    fulfilled_all = (st.status == FULFILLED_VIDEO) | (st.status == FULFILLED_LIVE)
+    # fulfilment_rate: samples shipped on a reported day (the burn-in's left out) whose
+    # deadline has passed, so every one is decided: counting those still open would count
+    # their early fulfilments and not yet their misses (1.00 on the first 17 days of a run)
+    due = (market.ledger.shipped_day >= market.burn_in) & (st.deadline_day < day)
+    decided_all = (st.status >= FULFILLED_VIDEO) & due
+    fulfilled_all = ((st.status == FULFILLED_VIDEO) | (st.status == FULFILLED_LIVE)) & due
     feed_g, feed_t1, feed_t10 = concentration(views[act], (0.01, 0.10))
     list_g, list_t1, list_t10 = concentration(list_exp[act], (0.01, 0.10))
     gmv_g, gmv_t10 = concentration(gmv[act], (0.10,))

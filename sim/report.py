@@ -25,6 +25,7 @@ from .experiments.summary import CONSTANT_NOTE, is_constant
 from .scenario import Scenario
 
 __all__ = [
+    "DEFAULT_TARGETS",
     "FIGURES",
     "KEY_OUTCOMES",
     "TAIL_DAYS",
@@ -33,7 +34,9 @@ __all__ = [
     "fmt_value",
     "make_figures",
     "provenance",
+    "render_facts",
     "render_report",
+    "stylised_facts",
     "summary_lines",
     "tail_means",
     "unreachable_changes",
@@ -70,7 +73,11 @@ KEY_OUTCOMES: tuple[tuple[str, str, str], ...] = (
     ),
     ("effort_mean", "Effort (multiplier of planned hours), mean", ".2f"),
     ("last_minute_share", "Samples fulfilled in their last days", ".1%"),
-    ("fulfilment_rate", "Sample fulfilment rate, all decided, burn-in included (M10, M11)", ".1%"),
+    (
+        "fulfilment_rate",
+        "Sample fulfilment rate since day 0, samples past their deadline (M10, M11)",
+        ".1%",
+    ),
     ("gmv", "GMV per day", ",.0f"),
     ("gmv_top10_share", "GMV: top-10% share", ".1%"),
     ("merchant_sample_roi", "Merchants' sample GMV / sample cost, since day 0", ".2f"),
@@ -353,7 +360,7 @@ def figure_commerce(daily: Mapping[str, np.ndarray]) -> Figure:
     _series(
         b,
         daily,
-        [("fulfilment_rate", "sample fulfilment rate (every sample decided, burn-in included)")],
+        [("fulfilment_rate", "sample fulfilment rate (shipped since day 0, past the deadline)")],
     )
     b.set_ylabel("share")
     b.set_ylim(0, 1.02)
@@ -469,6 +476,132 @@ def burnout_by_group(creators: Mapping[str, np.ndarray], days: int) -> list[dict
     return rows
 
 
+# -- stylised facts --------------------------------------------------------------------------
+#: The targets file a run's report measures: the shipped creator economy facts (issue 11).
+DEFAULT_TARGETS = "creator_economy"
+
+
+def stylised_facts(
+    daily: Mapping[str, np.ndarray],
+    creators: Mapping[str, np.ndarray],
+    targets: Any = DEFAULT_TARGETS,
+    scenario: Scenario | None = None,
+) -> dict[str, Any]:
+    """The stylised facts of a targets file measured on a run, with what they were set for.
+
+    Every report measures the shipped :data:`DEFAULT_TARGETS`, whatever the run's scenario:
+    the facts describe the real creator economy, not one scenario, and each scenario claims to
+    model it; the section says which targets file it used and whether the run's scenario is
+    the one the targets calibrate (``same_scenario``), so a distance from the facts reads as
+    "this scenario is not the calibrated one" when it is not.
+
+    Parameters
+    ----------
+    daily, creators
+        The run's tables (reported days only; every creator ever present).
+    targets
+        A targets file's shipped name or path, or a loaded
+        :class:`sim.calibration.targets.Targets`.
+    scenario
+        The run's scenario, to say whether it is the targets' scenario (None: not said).
+
+    Returns
+    -------
+    dict
+        ``targets`` (``name``, ``file``: the file name, ``sha256``, ``scenario``: the
+        targets' scenario's name), ``same_scenario`` (bool or None), ``days`` (reported days),
+        ``year_days`` (:data:`sim.calibration.facts.YEAR_DAYS`) and ``rows``
+        (:func:`sim.calibration.facts.fact_table`).
+    """
+    from pathlib import Path
+
+    from .calibration.facts import YEAR_DAYS, fact_table
+    from .calibration.targets import Targets, load_targets
+    from .data import targets_path
+
+    if not isinstance(targets, Targets):
+        targets = load_targets(targets_path(targets))
+    target_scenario = Path(targets.scenario)
+    same = None
+    if scenario is not None:
+        if scenario.path:
+            same = Path(scenario.path).resolve() == target_scenario.resolve()
+        else:
+            same = False
+    return {
+        "targets": {
+            "name": targets.name,
+            "file": Path(targets.path).name,
+            "sha256": targets.sha256,
+            "scenario": target_scenario.stem,
+        },
+        "same_scenario": same,
+        "days": len(np.asarray(daily.get("day", []))),
+        "year_days": YEAR_DAYS,
+        "rows": fact_table(targets, daily, creators),
+    }
+
+
+def _fact_value(x: float | None) -> str:
+    if x is None or math.isnan(x):
+        return "n/a"
+    if math.isinf(x):
+        return "∞" if x > 0 else "-∞"
+    return f"{x:.3g}"
+
+
+def render_facts(facts: Mapping[str, Any], meta: Mapping[str, Any]) -> list[str]:
+    """The "Stylised facts" section of ``report.md`` (Markdown lines) from
+    :func:`stylised_facts`: model vs target range vs source, one row a fact."""
+    t, rows = facts["targets"], facts["rows"]
+    days = int(facts["days"])
+    measured = [r for r in rows if r["inside"] is not None]
+    inside = [r for r in measured if r["inside"]]
+    fitted = [r for r in measured if r["role"] == "target"]
+    scen = {
+        True: f"the targets' scenario, `{_cell(t['scenario'])}`",
+        False: f"not the targets' scenario (`{_cell(t['scenario'])}`): read the distances as "
+        "how far this scenario is from the facts, not as a failed calibration",
+        None: f"the targets are set for the scenario `{_cell(t['scenario'])}`",
+    }[facts.get("same_scenario")]
+    lines = [
+        "",
+        "## Stylised facts",
+        "",
+        f"Targets `{_cell(t['name'])}` (`scenarios/targets/{_cell(t['file'])}`, sha256 "
+        f"`{t['sha256'][:12]}`); this run's scenario is {scen}.",
+        f"Measured on this run: {meta['creators']:,} creators over its {days} reported days "
+        f"(the {int(meta.get('burn_in_days', 0))} burn-in days are not measured). Yearly "
+        f"facts need {facts['year_days']} reported days; annualised ones are scaled to a year "
+        f"from the {days} days.",
+        "",
+        f"{len(inside)} of the {len(measured)} facts measured are inside their range "
+        f"({sum(1 for r in fitted if r['inside'])} of the {len(fitted)} fitted ones, role "
+        "`target`); "
+        f"{len(rows) - len(measured)} not measured. A `target` fact is fitted by "
+        "`creatorsim calibrate`, a `bound` one only checked.",
+        "",
+        "| id | fact | model | target [range] | inside | role | window | source |",
+        "|---|---|---:|---|:---:|---|---|---|",
+    ]
+    for r in rows:
+        if r["note"]:
+            model = _cell(r["note"])
+        else:
+            model = _fact_value(r["model"])
+        ok = {True: "yes", False: "**no**", None: "-"}[r["inside"]]
+        src = r["source"]
+        where = _cell(src["title"]) + (f", {src['year']}" if src.get("year") else "")
+        if src.get("url"):
+            where += f", `{_cell(src['url'])}`"
+        lines.append(
+            f"| {_cell(r['id'])} | {_cell(r['what'])} | {model} | "
+            f"{_fact_value(r['target'])} [{_fact_value(r['low'])}, {_fact_value(r['high'])}] | "
+            f"{ok} | {r['role']} | {r['window']} | {where} |"
+        )
+    return lines
+
+
 # -- report.md -------------------------------------------------------------------------------
 def _cell(text: Any) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
@@ -480,11 +613,14 @@ def render_report(
     daily: Mapping[str, np.ndarray],
     figures: Sequence[str] = tuple(FIGURES),
     creators: Mapping[str, np.ndarray] | None = None,
+    facts: Mapping[str, Any] | None = None,
 ) -> str:
     """The Markdown report of one run (with ``creators``, the creator table: burnout by group).
 
     ``meta`` is the run's metadata (``run.json``): ``seed``, ``days``, ``creators`` and
-    ``timings`` are used, ``date`` and ``versions`` when present.
+    ``timings`` are used, ``date`` and ``versions`` when present. ``facts``
+    (:func:`stylised_facts`) adds the "Stylised facts" section; without it, and with
+    ``creators``, the section measures :data:`DEFAULT_TARGETS`.
     """
     n_days = len(np.asarray(daily.get("day", [])))
     tail = min(TAIL_DAYS, n_days)
@@ -556,6 +692,10 @@ def render_report(
                 f"{_fmt(r['burnouts_per_year'], '.2f')} | "
                 f"{_fmt(r['median_days_to_burnout'], '.0f')} |"
             )
+    if facts is None and creators is not None:
+        facts = stylised_facts(daily, creators, scenario=scenario)
+    if facts is not None:
+        lines += render_facts(facts, meta)
     lines += [
         "",
         "Every daily outcome is in `daily.parquet` (one row per day); every creator's totals in "

@@ -722,10 +722,14 @@ def _write_staged(result: RunResult, folder: OutputFolder) -> RunResult:
     # write_s: the tables and figures (report.md and run.json take milliseconds)
     timings = {**result.timings, "write_s": time.perf_counter() - t0}
     meta = {**result.metadata, "timings": timings}
+    facts = report.stylised_facts(result.daily, result.creators, scenario=result.scenario)
     put(
         "report.md",
         lambda p: write_text(
-            report.render_report(result.scenario, meta, result.daily, creators=result.creators), p
+            report.render_report(
+                result.scenario, meta, result.daily, creators=result.creators, facts=facts
+            ),
+            p,
         ),
     )
     _pause("report")
@@ -734,6 +738,7 @@ def _write_staged(result: RunResult, folder: OutputFolder) -> RunResult:
         "means": report.tail_means(result.daily),
         "constant": report.constant_outcomes(result.daily),
     }
+    meta["facts"] = facts  # the report's "Stylised facts", machine-readable
     meta["files"] = sorted([*files, MARKER])
     _pause("marker")
     put(MARKER, functools.partial(write_json, meta))  # the completion marker: last

@@ -138,6 +138,11 @@ CASES: tuple[Case, ...] = (
     Case("compare", "a base without a variant", ("compare", "reported_2022")),
     Case(
         "compare",
+        "the old name of --skip-days",
+        ("compare", "reported_2022", "feed_coupled", "--burn-in", "30"),
+    ),
+    Case(
+        "compare",
         "--set with a value the scenario refuses",
         ("compare", "reported_2022", "feed_coupled", "--set", "adaptation.rule=best"),
     ),

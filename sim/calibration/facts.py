@@ -26,6 +26,10 @@ Conventions shared by every statistic (they follow docs/calibration.md, section 
 
 A statistic returns NaN when its population is empty (no creator has 10k+ followers, say); the
 calibration's distance treats NaN as far from every target.
+
+:func:`fact_table` measures every fact of a targets file on one run: the "Stylised facts"
+table of a run's ``report.md`` and ``run.json``. :data:`WINDOW` says how each statistic depends
+on the window's length; a yearly one is not measured on fewer than 365 reported days.
 """
 
 from __future__ import annotations
@@ -40,10 +44,16 @@ import numpy as np
 __all__ = [
     "GROUPS",
     "STATISTICS",
+    "WHAT",
+    "WINDOW",
+    "YEAR_DAYS",
     "MissingColumn",
     "Statistic",
     "compute",
+    "describe",
+    "fact_table",
     "weighted_median",
+    "window_note",
 ]
 
 Table = Mapping[str, np.ndarray]
@@ -329,3 +339,147 @@ def top_earners_posting_share(t: _Tables, per_week: float, top_share: float) -> 
         return math.nan
     cut = np.quantile(income[among], 1.0 - top_share)
     return _share(rate >= per_week, among & (income >= cut))
+
+
+# -- the facts table of a run ----------------------------------------------------------------
+#: How each statistic depends on the window's length: ``"any"`` (a stock on the last day, or a
+#: rate per day or week: any window), ``"annualised"`` (counted in the window and scaled to a
+#: year by the conventions above: measurable on a shorter window, noisier) or ``"year"``
+#: (counted in the window, with no scaling that makes a shorter window comparable: the share
+#: ever burnt out in the window, the drift of a stock; needs :data:`YEAR_DAYS` reported days).
+WINDOW: dict[str, str] = {
+    "share_followers_at_least": "any",
+    "followers_ccdf_slope": "any",
+    "followers_share_drift": "year",
+    "income_share_at_least": "annualised",
+    "income_share_below": "annualised",
+    "income_tail_slope": "annualised",
+    "ever_burnt_out_share": "year",
+    "burnt_out_share_mean": "any",
+    "daily_mean": "any",
+    "burnout_ratio_top_bottom": "year",
+    "exit_rate_established": "annualised",
+    "exit_gap_small_minus_top": "annualised",
+    "posting_median_weekly": "any",
+    "top_earners_posting_share": "any",
+}
+#: Reported days a ``"year"`` statistic needs (the targets' facts are yearly: issue 11, point 6).
+YEAR_DAYS = 365
+
+
+#: Each statistic in plain words, formatted with its options (:func:`describe`).
+WHAT: dict[str, str] = {
+    "share_followers_at_least": "share of creators with {threshold:,.0f}+ followers "
+    "(of those with {floor:,.0f}+)",
+    "followers_ccdf_slope": "slope of the follower tail between {low:,.0f} and {high:,.0f}",
+    "followers_share_drift": "change over the year of the share with {threshold:,.0f}+ followers",
+    "income_share_at_least": "share earning ${threshold:,.0f} or more a year",
+    "income_share_below": "share earning under ${threshold:,.0f} a year",
+    "income_tail_slope": "Pareto slope of yearly income above its {quantile:.0%} quantile",
+    "ever_burnt_out_share": "share burnt out at least once in a year",
+    "burnt_out_share_mean": "share burnt out on a given day",
+    "daily_mean": "daily mean of {column}",
+    "burnout_ratio_top_bottom": "share ever burnt out: top follower decile / bottom half",
+    "exit_rate_established": "yearly exit rate of creators with {min_followers:,.0f}+ followers",
+    "exit_gap_small_minus_top": "yearly exit rate: bottom follower half minus top decile",
+    "posting_median_weekly": "median pieces posted a week ({group})",
+    "top_earners_posting_share": "share of the top {top_share:.0%} earners posting "
+    "{per_week:g}+ pieces a week",
+}
+_GROUP_WORDS = {
+    "all": "all creators",
+    "top_decile": "top follower decile",
+    "bottom_half": "bottom follower half",
+}
+
+
+def describe(statistic: str, options: Mapping[str, Any] | None = None) -> str:
+    """A statistic with its options in plain words (its doc's first line when not in WHAT)."""
+    if statistic not in STATISTICS:
+        raise ValueError(f"unknown statistic {statistic!r}; known: " + ", ".join(STATISTICS))
+    opts = {**STATISTICS[statistic].options, **dict(options or {})}
+    if "group" in opts:
+        opts["group"] = _GROUP_WORDS.get(opts["group"], opts["group"])
+    if statistic not in WHAT:
+        return STATISTICS[statistic].doc
+    return WHAT[statistic].format(**opts)
+
+
+def window_note(statistic: str, n_days: int) -> str | None:
+    """Why ``statistic`` cannot be measured on ``n_days`` reported days, or None if it can.
+
+    A ``"year"`` statistic (:data:`WINDOW`) needs :data:`YEAR_DAYS` days; any statistic needs
+    one reported day. A statistic missing from :data:`WINDOW` is taken as ``"any"``.
+    """
+    if n_days < 1:
+        return "not measurable: the run reports no day"
+    if WINDOW.get(statistic, "any") == "year" and n_days < YEAR_DAYS:
+        return (
+            f"not measurable: a yearly count needs {YEAR_DAYS} reported days, the run has {n_days}"
+        )
+    return None
+
+
+def fact_table(targets: Any, daily: Table, creators: Table) -> list[dict[str, Any]]:
+    """Every fact of a targets file measured on a finished run: one row a fact, in file order.
+
+    Parameters
+    ----------
+    targets
+        A validated targets file (:class:`sim.calibration.targets.Targets`, from
+        ``load_targets``).
+    daily, creators
+        The run's two tables (the reported days only; every creator ever present).
+
+    Returns
+    -------
+    list of dict
+        Keys: ``id``; ``what`` (the fact in plain words, :func:`describe`);
+        ``statistic`` and ``options``; ``model`` (the value :func:`compute` gives on these
+        tables, NaN when its population is empty, None when not measured); ``low``, ``high``,
+        ``target`` (the range and the value); ``inside`` (``low <= model <= high``; None when
+        not measured or NaN); ``role`` (``target``: fitted by the calibration, ``bound``:
+        only checked); ``window`` (:data:`WINDOW`: ``any``, ``annualised`` or ``year``);
+        ``note`` (why the fact was not measured, else None); ``source`` (``title``, ``year``,
+        ``url``: year and url "" when the file gives none); ``covers``.
+
+    A fact whose statistic counts a year (:data:`WINDOW` ``"year"``) is not measured on fewer
+    than :data:`YEAR_DAYS` reported days, nor a fact whose statistic needs a column the run
+    lacks (:class:`MissingColumn`): the row says why in ``note``. Annualised statistics are
+    measured on any window (their scaling to a year is in the module doc).
+    """
+    n_days = len(np.asarray(daily.get("day", [])))
+    rows = []
+    for f in targets.facts:
+        note = window_note(f.statistic, n_days)
+        value: float | None = None
+        if note is None:
+            try:
+                value = compute(f.statistic, daily, creators, f.options)
+            except MissingColumn as exc:
+                note = f"not measurable: {exc}"
+        inside = None if value is None or math.isnan(value) else bool(f.low <= value <= f.high)
+        src = f.source
+        rows.append(
+            {
+                "id": f.id,
+                "what": describe(f.statistic, f.options),
+                "statistic": f.statistic,
+                "options": dict(f.options),
+                "model": value,
+                "low": f.low,
+                "high": f.high,
+                "target": f.value,
+                "inside": inside,
+                "role": f.role,
+                "window": WINDOW.get(f.statistic, "any"),
+                "note": note,
+                "source": {
+                    "title": str(src.get("title", "")),
+                    "year": src.get("year", ""),
+                    "url": str(src.get("url", "")),
+                },
+                "covers": f.covers,
+            }
+        )
+    return rows

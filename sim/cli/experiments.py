@@ -25,6 +25,21 @@ from .scenarios import apply_set, load_scenario
 __all__ = ["add_parsers", "compare", "sensitivity", "sweep"]
 
 
+class _RenamedSkipDays(argparse.Action):
+    """``compare --burn-in``, renamed ``--skip-days``: an error naming what replaced it.
+
+    Not a silent alias: the old name reads as the model's burn-in (``time.burn_in_days``),
+    the days simulated before day 0, so a value meant for it would quietly drop reported days
+    from the means instead.
+    """
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        parser.error(
+            f"{option_string} was renamed --skip-days (reported days left out of the outcome "
+            "means); the model's burn-in before day 0 is set with --set time.burn_in_days=N"
+        )
+
+
 def _executor_options(p: argparse.ArgumentParser) -> None:
     g = p.add_mutually_exclusive_group()
     g.add_argument(
@@ -93,12 +108,13 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         help="creators per run (default: each scenario's population.creators)",
     )
     c.add_argument(
-        "--burn-in",
+        "--skip-days",
         type=int_at_least(0, "a number of days"),
         metavar="B",
         help="reported days left out of the outcome means (default: the first third); the "
         "model's own burn-in (time.burn_in_days) runs before day 0 and is never reported",
     )
+    c.add_argument("--burn-in", nargs="?", action=_RenamedSkipDays, help=argparse.SUPPRESS)
     c.add_argument(
         "--set",
         dest="values",
@@ -258,7 +274,7 @@ def compare(args: argparse.Namespace) -> int:
         root_seed=args.root_seed,
         days=args.days,
         creators=args.creators,
-        burn_in_days=args.burn_in,
+        burn_in_days=args.skip_days,
         outcomes=args.outcome,
         out_dir=out,
         workers=args.workers,
