@@ -322,6 +322,90 @@ def claims() -> str:
     return result.markdown()
 
 
+#: The calibration's record, shipped with the targets (``creatorsim calibrate creator_economy``).
+CALIBRATION = "scenarios/targets/creator_economy.calibration.json"
+
+
+def calibration_posterior() -> str:
+    """The fitted keys: prior box, posterior median (the default) and 5-95 % interval."""
+    import json
+
+    doc = json.loads((ROOT / CALIBRATION).read_text(encoding="utf-8"))
+    s = doc["settings"]
+    lines = [
+        f"ABC-SMC, seed {doc['seed']}: {doc['evaluations']:,} runs of {s['creators']:,} "
+        f"creators over {s['days']} reported days after a {s['burn_in_days']}-day burn-in, "
+        f"{s['population']} particles, {len(doc['generations'])} generations (last threshold "
+        f"{_g(doc['generations'][-1]['epsilon'])} range widths).",
+        "",
+        "| key | prior | posterior median (the default) | 5-95 % |",
+        "|---|---|---|---|",
+    ]
+    for k, v in doc["posterior"].items():
+        lo, hi = v["prior"]
+        lines.append(
+            f"| `{k}` | {_g(lo)} to {_g(hi)} | {_g(v['median'])} | "
+            f"{_g(v['q05'])} to {_g(v['q95'])} |"
+        )
+    return "\n".join(lines)
+
+
+def calibration_facts() -> str:
+    """Each fact: target range against the posterior-predictive runs' median."""
+    import json
+
+    from sim.calibration.targets import load_targets
+
+    doc = json.loads((ROOT / CALIBRATION).read_text(encoding="utf-8"))
+    t = load_targets(ROOT / "scenarios" / "targets" / "creator_economy.toml")
+    lines = [
+        f"Posterior-predictive runs: {doc['settings']['predictive']}.",
+        "",
+        "| id | role | target | model (median of runs) | inside |",
+        "|---|---|---|---|---|",
+    ]
+    for f in t.facts:
+        r = doc["facts"][f.id]
+        lines.append(
+            f"| {f.id} | {f.role} | {_g(f.low)} to {_g(f.high)} | "
+            f"{_g(r['simulated_median'])} | {'yes' if r['within'] else '**no**'} |"
+        )
+    return "\n".join(lines)
+
+
+#: The calibrated baseline's facts as the test suite measures them (tests/test_calibrated.py).
+BASELINE_FACTS = {"creators": 2000, "days": 365, "seed": 0}
+
+
+def baseline_facts() -> str:
+    """The stylised facts on one run of the calibrated reported_2022 (default burn-in)."""
+    from sim.calibration.facts import fact_table
+    from sim.calibration.targets import load_targets
+    from sim.run import run_scenario
+
+    b = BASELINE_FACTS
+    run = run_scenario(
+        _scenario(), seed=b["seed"], days=b["days"], creators=b["creators"], progress=False
+    )
+    t = load_targets(ROOT / "scenarios" / "targets" / "creator_economy.toml")
+    rows = fact_table(t, run.daily, run.creators)
+    lines = [
+        f"reported_2022 at its defaults, {b['creators']:,} creators, {b['days']} reported days "
+        f"after the {run.scenario.model.time.burn_in_days}-day burn-in, seed {b['seed']}:",
+        "",
+        "| id | role | what | target | model | inside |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        inside = "n/a" if r["inside"] is None else ("yes" if r["inside"] else "**no**")
+        model = "n/a" if r["model"] is None else _g(r["model"])
+        lines.append(
+            f"| {r['id']} | {r['role']} | {r['what']} | {_g(r['low'])} to {_g(r['high'])} "
+            f"| {model} | {inside} |"
+        )
+    return "\n".join(lines)
+
+
 BLOCKS: dict[str, Block] = {
     b.name: b
     for b in (
@@ -340,6 +424,24 @@ BLOCKS: dict[str, Block] = {
             expensive=True,
         ),
         Block("random_streams", random_streams, True, "sim.model.STREAMS"),
+        Block(
+            "calibration_posterior",
+            calibration_posterior,
+            True,
+            "the calibration's posterior (creator_economy.calibration.json)",
+        ),
+        Block(
+            "calibration_facts",
+            calibration_facts,
+            True,
+            "the calibration's facts table (creator_economy.calibration.json)",
+        ),
+        Block(
+            "baseline_facts",
+            baseline_facts,
+            False,
+            "stylised facts of the calibrated baseline (tests/test_calibrated.py)",
+        ),
         Block(
             "component_weights",
             component_weights,

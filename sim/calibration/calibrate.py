@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import glob
 import math
 import os
 import shutil
@@ -120,7 +121,8 @@ def calibrate(
     abc_ss, pp_ss, pilot_ss = root.spawn(3)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.partial-"))
+    _clean_leftovers(out)
+    stage = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.partial-{os.getpid()}-"))
     try:
         mask = os.umask(0o022)
         os.umask(mask)
@@ -173,6 +175,28 @@ def calibrate(
         shutil.rmtree(stage, ignore_errors=True)
         raise
     return doc
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _clean_leftovers(out: Path) -> None:
+    """Remove the staging folders of killed calibrations into ``out`` (their process is gone).
+
+    A calibration killed by a signal Python does not turn into an exception (SIGTERM, SIGKILL)
+    cannot remove its staging folder ``.<name>.partial-<pid>-*``; the next one does.
+    """
+    for p in out.parent.glob(f".{glob.escape(out.name)}.partial-*"):
+        pid = p.name.rsplit(".partial-", 1)[1].split("-", 1)[0]
+        if not pid.isdigit() or not _alive(int(pid)):
+            shutil.rmtree(p, ignore_errors=True)
 
 
 def _swap_in(stage: Path, out: Path) -> None:
