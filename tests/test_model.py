@@ -177,9 +177,9 @@ def test_burnout_incentive_rises_with_the_diligence_weight():
     base = OVERALL
     heavy = (*OVERALL, ("scoring.overall.diligence", 5.0))
     none = (*OVERALL, ("scoring.overall.diligence", 0.0), ("scoring.overall.cooperation", 0.0))
-    assert_positive(paired(base, heavy, "incentive_overloaded", days=63))
-    assert_positive(paired(none, base, "incentive_overloaded", days=63))
-    assert_positive(paired(none, base, "incentive_mean", days=63))
+    assert_positive(paired(base, heavy, "incentive_score_gain_overloaded", days=63))
+    assert_positive(paired(none, base, "incentive_score_gain_overloaded", days=63))
+    assert_positive(paired(none, base, "incentive_score_gain_mean", days=63))
 
 
 def _daily_of(seed: int) -> dict:
