@@ -153,11 +153,17 @@ def place_weights(market: Market, name: str, *, params: ModelParams) -> np.ndarr
 
 
 def contacts_at_places(
-    market: Market, places: dict[str, np.ndarray], *, params: ModelParams
+    market: Market,
+    places: dict[str, np.ndarray],
+    *,
+    params: ModelParams,
+    who: np.ndarray | None = None,
 ) -> np.ndarray:
     """(n,) merchants' expected distinct contacts a day at given list places (M3, M8).
 
     ``places``: list -> (n,) 0-based place on that list (-1 or beyond the depth: not seen).
+    ``who``: compute for these slots only (the others get 0), e.g. the creators a change of
+    place concerns.
     A merchant of goal g in the creator's category contacts it on a given draw with chance
     p = (1 - ``search_share``) / (g's lists) x sum over g's lists of the place's weight
     (:func:`place_weights`; a list with nobody listed in the category sends its draws to
@@ -175,24 +181,27 @@ def contacts_at_places(
     total = np.bincount(cell, weights=lam, minlength=k_cat * len(GOALS))
     mean_lam = total.reshape(k_cat, len(GOALS)) / np.maximum(count, 1)
     size = np.diff(market.category_starts).astype(np.float64)
-    cat = c.category
-    p_search = mp.search_share / np.maximum(size[cat], 1.0)
-    out = np.zeros(c.n)
+    who = np.arange(c.n) if who is None else np.asarray(who, dtype=np.int64)
+    cat = c.category[who]
+    uniform = 1.0 / np.maximum(size[cat], 1.0)
+    weights = {x: place_weights(market, x, params=params) for x in places}
+    part = np.zeros(who.size)
     for g, goal_name in enumerate(GOALS):
         names = GOAL_LISTS[goal_name]
-        p = np.full(c.n, 0.0)
+        p = np.zeros(who.size)
         for name in names:
-            uniform = 1.0 / np.maximum(size[cat], 1.0)
             if name not in places:  # no list: merchant_contacts searches instead
                 p += uniform
                 continue
-            w = place_weights(market, name, params=params)
-            place = places[name]
+            w = weights[name]
+            place = places[name][who]
             seen = (place >= 0) & (place < w.shape[1])
             p += np.where(seen, w[cat, np.clip(place, 0, w.shape[1] - 1)], 0.0)
             p += np.where(w.sum(axis=1)[cat] == 0, uniform, 0.0)  # nobody listed: search
-        p = (1.0 - mp.search_share) * p / len(names) + p_search
-        out += count[cat, g] * -np.expm1(-mean_lam[cat, g] * p)
+        p = (1.0 - mp.search_share) * p / len(names) + mp.search_share * uniform
+        part += count[cat, g] * -np.expm1(-mean_lam[cat, g] * p)
+    out = np.zeros(c.n)
+    out[who] = part
     return np.where(c.active, out, 0.0)
 
 
@@ -230,8 +239,14 @@ def extra_contacts(
         new_places[name] = np.full(c.n, -1, np.int64)
         old_places[name][who], new_places[name][who] = old, new
         places[who] += old - new
-    before = contacts_at_places(market, old_places, params=params)
-    after = contacts_at_places(market, new_places, params=params)
+    # Only creators seen on some list at their new place can change their contacts.
+    depth = list_depth(market.n_start, params=params)
+    near = np.zeros(c.n, dtype=bool)
+    for place in new_places.values():
+        near |= (place >= 0) & (place < depth)
+    who = np.flatnonzero(near)
+    before = contacts_at_places(market, old_places, params=params, who=who)
+    after = contacts_at_places(market, new_places, params=params, who=who)
     return after - before, places
 
 
