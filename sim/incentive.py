@@ -89,20 +89,48 @@ INCENTIVE_KEYS = (
 
 
 def list_gain(
-    creators: Creators, scoring: ScoringState, *, params: ModelParams
+    creators: Creators,
+    scoring: ScoringState,
+    *,
+    params: ModelParams,
+    views: np.ndarray | None = None,
+    category_price: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """List -> (n,) score gain of one more video a day over the list window (M5, M15).
 
     One more video a day is ``WINDOW_DAYS[list_window]`` more videos in the window merchants
     read (7 for a week), each linking ``products_per_video`` products with probability
-    ``orientation``; every creator is perturbed alone, others held fixed (the engine's exact
-    finite difference, ``ScoringState.marginal_gain``). Zero for vacant slots; NaN -> 0.
+    ``orientation`` and, given ``views`` (extra views a day, :func:`direct_value`) and
+    ``category_price``, bringing what those views bring as the attention stage makes them:
+    watch time and engagements by quality, product views on the linked share, orders by
+    selling skill and GMV at the category's price (without them, per-piece components such
+    as views per piece would fall for a video nobody watches). Every creator is perturbed
+    alone, others held fixed (the engine's exact finite difference,
+    ``ScoringState.marginal_gain``). Zero for vacant slots; NaN -> 0.
     """
-    mp, cp = params.merchants, params.creators
+    mp, cp, at = params.merchants, params.creators, params.attention
+    c = creators
     videos = WINDOW_DAYS[mp.list_window]
-    products = np.rint(videos * creators.orientation * cp.products_per_video).astype(np.int64)
-    gain = scoring.marginal_gain(mp.list_window, {"videos": videos, "products_linked": products})
-    return {k: np.where(creators.active, np.nan_to_num(v), 0.0) for k, v in gain.items()}
+    delta: dict[str, np.ndarray | int] = {
+        "videos": videos,
+        "products_linked": np.rint(videos * c.orientation * cp.products_per_video),
+    }
+    if views is not None:
+        v = videos * np.asarray(views, dtype=np.float64)
+        q = 2.0 * c.quality  # 1 at average quality
+        shop = v * c.orientation * at.product_click_rate
+        orders = shop * np.minimum(1.0, at.purchase_rate * 2.0 * c.skill)
+        price = category_price[c.category] if category_price is not None else 0.0
+        delta |= {
+            "views": v,
+            "watch_seconds": v * at.watch_seconds_mean * (0.5 + 0.5 * q),
+            "engagements": v * np.minimum(1.0, at.engagement_rate * q),
+            "product_views": shop,
+            "orders": orders,
+            "gmv_cents": orders * price * 100.0,
+        }
+    gain = scoring.marginal_gain(mp.list_window, delta)
+    return {k: np.where(c.active, np.nan_to_num(v), 0.0) for k, v in gain.items()}
 
 
 def _mean_score_gain(gain: dict[str, np.ndarray], n: int, *, params: ModelParams) -> np.ndarray:
@@ -212,7 +240,8 @@ def extra_contacts(
 
     On each list merchants read (:func:`~sim.stages.contact.read_lists`), a listed creator's
     score plus its gain is compared with the scores of its category's listed creators: the
-    creators scoring at least as much give its new place (a tie keeps the others ahead).
+    creators scoring at least as much give its new place (a tie keeps the others ahead); a
+    negative gain (fewer products per piece, M7.4) loses places the same way.
     Contacts at the new places minus at the old (:func:`contacts_at_places`; no change off the
     first ``list_depth`` places). Creators not on a list (ineligible, M12, M13a) gain no place
     on it.
@@ -232,18 +261,24 @@ def extra_contacts(
         who = rl.creators
         cat = c.category[who]
         old = np.arange(who.size) - rl.offsets[cat]  # 0-based place
-        # creators scoring at least the new score stay above (ties keep their place)
-        above = np.searchsorted(keys, cat * span - (score + g[who]), side="right")
-        new = np.where(g[who] > 0, np.minimum(above - rl.offsets[cat], old), old)
+        # Up: creators scoring at least the new score stay above (ties keep their place).
+        # Down: creators scoring more than the new score are above, itself among them.
+        target = cat * span - (score + g[who])
+        up = np.searchsorted(keys, target, side="right") - rl.offsets[cat]
+        down = np.searchsorted(keys, target, side="left") - rl.offsets[cat] - 1
+        gw = g[who]
+        new = np.where(gw > 0, np.minimum(up, old), np.where(gw < 0, np.maximum(down, old), old))
         old_places[name] = np.full(c.n, -1, np.int64)
         new_places[name] = np.full(c.n, -1, np.int64)
         old_places[name][who], new_places[name][who] = old, new
         places[who] += old - new
-    # Only creators seen on some list at their new place can change their contacts.
+    # Only creators seen on some list at their old or new place can change their contacts.
     depth = list_depth(market.n_start, params=params)
     near = np.zeros(c.n, dtype=bool)
-    for place in new_places.values():
-        near |= (place >= 0) & (place < depth)
+    for name, place in new_places.items():
+        near |= (np.minimum(place, old_places[name]) >= 0) & (
+            np.minimum(place, old_places[name]) < depth
+        )
     who = np.flatnonzero(near)
     before = contacts_at_places(market, old_places, params=params, who=who)
     after = contacts_at_places(market, new_places, params=params, who=who)
@@ -334,8 +369,10 @@ def payoff_incentive(market: Market, *, params: ModelParams) -> dict[str, np.nda
     (goal shares); ``places``: places gained, summed over the lists read. 0 for vacant slots.
     """
     c = market.creators
-    gain = list_gain(c, market.scoring, params=params)
     views, linked = direct_value(c, market.period, market.category_price, params=params)
+    gain = list_gain(
+        c, market.scoring, params=params, views=views, category_price=market.category_price
+    )
     direct = linked * c.orientation  # the extra video links products with this chance
     lists, contacts, places = list_value(market, gain, linked, params=params)
     return {

@@ -13,6 +13,7 @@ from sim.incentive import (
     contacts_at_places,
     direct_value,
     extra_contacts,
+    list_gain,
     payoff_incentive,
     place_weights,
 )
@@ -93,6 +94,12 @@ def test_a_big_score_gain_moves_a_creator_to_the_top_and_brings_contacts():
     assert (places[~listed] == 0).all() and (contacts[~listed] == 0).all()
     assert places.max() > 10
     assert contacts.max() > 0 and contacts.min() >= 0
+    # A score loss moves listed creators down: places lost, contacts lost (never gained).
+    contacts, places = extra_contacts(
+        market, {k: np.full(market.creators.n, -1e6) for k in names}, params=p
+    )
+    assert places.min() < -10 and places.max() <= 0
+    assert contacts.min() < 0 and contacts.max() <= 1e-12
 
 
 def test_one_more_piece_earns_fewer_views_than_the_average_piece():
@@ -124,7 +131,7 @@ def test_the_weekly_columns_add_up_and_cover_the_groups():
     assert row["incentive_mean"] == pytest.approx(
         row["incentive_direct_mean"] + row["incentive_lists_mean"]
     )
-    assert row["incentive_mean"] > 0 and row["incentive_lists_mean"] >= 0
+    assert row["incentive_mean"] > 0 and np.isfinite(row["incentive_lists_mean"])
     # Entertainers link no products: their video pays nothing directly; big creators'
     # videos pay more than the bottom half's.
     assert row["incentive_sellers"] > row["incentive_entertainers"]
@@ -132,3 +139,19 @@ def test_the_weekly_columns_add_up_and_cover_the_groups():
     parts = payoff_incentive(m.market, params=m.params)
     assert (parts["total"][~m.market.creators.active] == 0).all()
     assert np.isfinite(row["incentive_newcomers"]) or not m.market.creators.active.any()
+
+
+def test_the_list_gain_counts_what_the_extra_video_brings():
+    # One more video a day with no views would lower views per piece (M7.3 popularity);
+    # with the views, orders and GMV the attention stage gives it, the popularity and sales
+    # scores of creators who post rise on average.
+    m = _market()
+    market, p = m.market, m.params
+    c = market.creators
+    views, _ = direct_value(c, market.period, market.category_price, params=p)
+    bare = list_gain(c, market.scoring, params=p)
+    price = market.category_price
+    full = list_gain(c, market.scoring, params=p, views=views, category_price=price)
+    posts = c.active & (market.period["pieces"] > 0)
+    assert bare["popularity"][posts].mean() < 0 < full["popularity"][posts].mean()
+    assert full["sales"][posts].mean() > bare["sales"][posts].mean()

@@ -99,7 +99,7 @@ def test_the_computed_incentive_agrees_with_the_measured_payoff_of_one_more_vide
     # The interval is informative, narrower than 6 times the computed value (agreement is
     # not bought with a huge interval).
     assert a["ci_high"] - a["ci_low"] < 6 * abs(a["computed"]), a
-    assert a["computed"] > 0 and a["computed_lists"] >= 0
+    assert a["computed"] > 0
     assert a["computed"] == pytest.approx(a["computed_direct"] + a["computed_lists"])
     # The computed extra views are those of the first days of the nudge (measured: 106 vs 110);
     # over four weeks the measured ones grow 15-30% more (the feed's engagement memory and
