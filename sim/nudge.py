@@ -9,8 +9,9 @@ counts) drift apart once the nudge changes a value, so a creator's own plans dif
 arms by noise; on average over the treated creators and the seeds, the difference is what the
 extra videos did, through everything the model connects to them (views, followers, sales
 and commission, merchants' offers and samples through the lists, O4 blocks, stress and
-burnout). The measured outcome is what a creator can
-observe (M3, O4: not the lists): income (commission + paid offers), views, followers, pieces.
+burnout). The measured outcomes are what a creator can observe (M3, O4: not the lists):
+income (commission + paid offers) and its two parts, samples received and missed, views,
+followers, pieces (:data:`NUDGE_OUTCOMES`).
 
 For each seed the treated creators' mean difference (treated arm minus control arm, the same
 creators) is one replicate; the effect is the mean over seeds with a t interval over seeds
@@ -25,7 +26,10 @@ directly (the extra piece's commission). ``NudgeResult.incentive`` holds its mea
 treated creators and the seeds, by channel, with the same t interval over seeds; it is
 comparable with the measured ``per_video`` income (income over the window per extra video
 made, i.e. currency/day per extra video a day). :meth:`NudgeResult.agreement` puts them
-side by side.
+side by side. The lists' part is a steady state: in a four-week nudge it arrives late (the
+list window fills over a week, samples ship and are featured days later), and the slow
+channels of the direct part (followers, the feed's engagement memory) are left out, so over
+four weeks the measured commission runs somewhat above the computed direct part.
 """
 
 from __future__ import annotations
