@@ -9,16 +9,27 @@ counts) drift apart once the nudge changes a value, so a creator's own plans dif
 arms by noise; on average over the treated creators and the seeds, the difference is what the
 extra videos did, through everything the model connects to them (views, followers, sales
 and commission, merchants' offers and samples through the lists, O4 blocks, stress and
-burnout). The measured outcome is what a creator can
-observe (M3, O4: not the lists): income (commission + paid offers), views, followers, pieces.
+burnout). The measured outcomes are what a creator can observe (M3, O4: not the lists):
+income (commission + paid offers) and its two parts, samples received and missed, views,
+followers, pieces (:data:`NUDGE_OUTCOMES`).
 
 For each seed the treated creators' mean difference (treated arm minus control arm, the same
 creators) is one replicate; the effect is the mean over seeds with a t interval over seeds
 (:func:`sim.experiments.paired_difference`). ``per_video`` divides by the extra videos made,
 so it reads as "the payoff of one more video", the quantity the burnout incentive computes.
 
-Issue 11, point 7. Not yet done: the comparison with the incentive the engine computes from
-its exact marginal list gain and merchants' response to list position.
+The check (issue 11, point 7): at the start of the nudge, in the treated arm, the burnout
+incentive :func:`sim.incentive.payoff_incentive` computes for the same treated creators what
+one more video a day should pay them, currency/day, through the lists (the engine's exact
+marginal list gain turned into places gained and merchants' contacts at those places) and
+directly (the extra piece's commission). ``NudgeResult.incentive`` holds its mean over the
+treated creators and the seeds, by channel, with the same t interval over seeds; it is
+comparable with the measured ``per_video`` income (income over the window per extra video
+made, i.e. currency/day per extra video a day). :meth:`NudgeResult.agreement` puts them
+side by side. The lists' part is a steady state: in a four-week nudge it arrives late (the
+list window fills over a week, samples ship and are featured days later), and the slow
+channels of the direct part (followers, the feed's engagement memory) are left out, so over
+four weeks the measured commission runs somewhat above the computed direct part.
 """
 
 from __future__ import annotations
@@ -31,13 +42,26 @@ import numpy as np
 
 from .experiments.comparison import paired_difference
 from .experiments.design import run_seeds, streams
+from .incentive import payoff_incentive
 from .model import CreatorMarket
 from .scenario import Scenario
 
-__all__ = ["NUDGE_OUTCOMES", "NudgeResult", "nudge_experiment"]
+__all__ = ["INCENTIVE_PARTS", "NUDGE_OUTCOMES", "NudgeResult", "nudge_experiment"]
 
 #: Creator-table totals compared between the arms (what a creator observes).
-NUDGE_OUTCOMES = ("income", "views", "followers", "pieces")
+NUDGE_OUTCOMES = (
+    "income",
+    "commission",
+    "fees",
+    "samples_received",
+    "samples_missed",
+    "views",
+    "followers",
+    "pieces",
+)
+#: The computed incentive's parts kept for the treated creators (:func:`payoff_incentive`):
+#: currency/day (``total``, ``direct``, ``lists``), extra contacts and views a day.
+INCENTIVE_PARTS = ("total", "direct", "lists", "contacts", "views")
 
 
 @dataclass(frozen=True)
@@ -48,7 +72,10 @@ class NudgeResult:
     mean over seeds of the treated creators' mean difference over the whole window,
     ``ci_low``/``ci_high``: its t interval over seeds, ``per_video``: the difference per extra
     video made, ``n``: seeds). ``creators``: one row per treated creator and seed (columns
-    ``seed``, ``creator_id``, and ``<outcome>_treated`` / ``<outcome>_control`` for the window).
+    ``seed``, ``creator_id``, ``<outcome>_treated`` / ``<outcome>_control`` for the window and
+    ``incentive_<part>``, the computed incentive at the start, :data:`INCENTIVE_PARTS`).
+    ``incentive``: part -> {``mean``, ``ci_low``, ``ci_high``, ``n``}: the treated creators'
+    mean computed incentive per seed, averaged over seeds with its t interval.
     """
 
     scenario: str
@@ -60,6 +87,7 @@ class NudgeResult:
     start_day: int
     effects: tuple[dict[str, Any], ...]
     creators: dict[str, np.ndarray]
+    incentive: dict[str, dict[str, float]]
 
     def effect(self, outcome: str) -> dict[str, Any]:
         """The effect row of ``outcome`` (one of :data:`NUDGE_OUTCOMES`)."""
@@ -67,6 +95,28 @@ class NudgeResult:
             if row["outcome"] == outcome:
                 return row
         raise KeyError(f"outcome {outcome!r}: allowed {', '.join(NUDGE_OUTCOMES)}")
+
+    def agreement(self) -> dict[str, float]:
+        """Measured vs computed payoff of one more video a day, currency/day.
+
+        ``measured``: the income effect per extra video made, with its interval (``ci_low``,
+        ``ci_high``: the effect's interval over seeds divided by the videos made);
+        ``computed``, ``computed_lists``, ``computed_direct``: the mean incentive of the same
+        creators at the start; ``inside``: 1.0 if ``computed`` lies in the measured interval.
+        """
+        inc = self.effect("income")
+        made = inc["difference"] / inc["per_video"] if inc["per_video"] else float("nan")
+        lo, hi = inc["ci_low"] / made, inc["ci_high"] / made
+        comp = self.incentive["total"]["mean"]
+        return {
+            "measured": inc["per_video"],
+            "ci_low": lo,
+            "ci_high": hi,
+            "computed": comp,
+            "computed_lists": self.incentive["lists"]["mean"],
+            "computed_direct": self.incentive["direct"]["mean"],
+            "inside": float(lo <= comp <= hi),
+        }
 
     def __repr__(self) -> str:
         inc = self.effect("income")
@@ -128,7 +178,10 @@ def nudge_experiment(
     for name in NUDGE_OUTCOMES:
         rows[f"{name}_treated"] = []
         rows[f"{name}_control"] = []
+    for part in INCENTIVE_PARTS:
+        rows[f"incentive_{part}"] = []
     per_seed = {name: [] for name in NUDGE_OUTCOMES}
+    computed: dict[str, list[float]] = {part: [] for part in INCENTIVE_PARTS}
     n_made = []
     for seed, picker in zip(seed_list, pickers, strict=True):
         arms = [CreatorMarket(scenario, rng=seed, n_creators=creators) for _ in range(2)]
@@ -139,6 +192,12 @@ def nudge_experiment(
         k = max(1, round(share * active.size))
         treated = np.sort(np.random.default_rng(picker).choice(active, size=k, replace=False))
         before = [m.creator_table() for m in arms]
+        parts = payoff_incentive(arms[0].market, params=arms[0].params)
+        slot = np.flatnonzero(np.isin(c.creator_id, treated) & c.active)
+        slot = slot[np.argsort(c.creator_id[slot])]  # in the order of ``treated``
+        for part in INCENTIVE_PARTS:
+            rows[f"incentive_{part}"] += parts[part][slot].tolist()
+            computed[part].append(float(parts[part][slot].mean()))
         arms[0].nudge(treated, extra_videos=extra_videos, days=days)
         arms[1].nudge(treated[:0], extra_videos=extra_videos, days=days)
         for m in arms:
@@ -150,9 +209,7 @@ def nudge_experiment(
         for name in NUDGE_OUTCOMES:
             rows[f"{name}_treated"] += gains[0][name].tolist()
             rows[f"{name}_control"] += gains[1][name].tolist()
-            per_seed[name].append(
-                (np.nanmean(gains[1][name]), np.nanmean(gains[0][name]))
-            )
+            per_seed[name].append((np.nanmean(gains[1][name]), np.nanmean(gains[0][name])))
         # Extra videos actually made: the pieces difference (a burnt-out or departed creator
         # makes fewer than asked).
         n_made.append(np.nanmean(gains[0]["pieces"] - gains[1]["pieces"]))
@@ -175,6 +232,15 @@ def nudge_experiment(
         k: np.asarray(v, dtype=np.int64 if k in ("seed", "creator_id") else np.float64)
         for k, v in rows.items()
     }
+    incentive = {}
+    for part, values in computed.items():
+        d = paired_difference(np.zeros(len(values)), np.array(values), level=level)
+        incentive[part] = {
+            "mean": d["difference"],
+            "ci_low": d["ci_low"],
+            "ci_high": d["ci_high"],
+            "n": d["n"],
+        }
     return NudgeResult(
         scenario=scenario.name,
         seeds=tuple(seed_list),
@@ -185,4 +251,5 @@ def nudge_experiment(
         start_day=start_day,
         effects=tuple(effects),
         creators=table,
+        incentive=incentive,
     )

@@ -65,10 +65,19 @@ KEY_OUTCOMES: tuple[tuple[str, str, str], ...] = (
     ("workload_mean", "Workload (hours / capacity), mean", ".2f"),
     ("overload_share", "Creators working above capacity (M15)", ".1%"),
     ("burnt_out_share", "Creators burnt out (M15)", ".1%"),
-    ("incentive_overloaded", "List-score gain of one more video, overloaded creators", ".5f"),
+    (
+        "incentive_overloaded",
+        "Payoff of one more video a day (currency/day), overloaded creators",
+        ".3f",
+    ),
+    (
+        "incentive_lists_overloaded",
+        "... of which through the lists (merchants' contacts)",
+        ".4f",
+    ),
     (
         "incentive_gap",
-        "Income per piece minus a video's cost within capacity, creators at capacity",
+        "Payoff of one more video minus its cost within capacity, creators at capacity",
         ".2f",
     ),
     ("effort_mean", "Effort (multiplier of planned hours), mean", ".2f"),

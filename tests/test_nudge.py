@@ -29,6 +29,7 @@ def test_nudged_creators_post_the_extra_videos_and_the_others_do_not_change_on_a
     for m in arms:
         m.run(6)  # four nudged days, then two without
     after = [_pieces(m) for m in arms]
+
     def made(ids):
         return np.array(
             [
@@ -75,3 +76,34 @@ def test_the_experiment_measures_what_one_more_video_brings():
     assert np.unique(r.creators["seed"]).size == 3
     assert 0.8 * 3 * 40 <= r.creators["seed"].size <= 3 * 40
     assert len(repr(r)) < 300 and "per extra video" in repr(r)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {},  # the baseline (reported_2022's values are the defaults)
+        # The diligence weight merchants read: the overall list's (M6; goal "overall"). The
+        # diligence index's own component weights are relative, so x5 on all would be a no-op.
+        {"scoring.overall.diligence": 5.0},
+    ],
+    ids=["baseline", "diligence_5"],
+)
+def test_the_computed_incentive_agrees_with_the_measured_payoff_of_one_more_video(values):
+    # Issue 11 point 7: 5% of 1,500 creators post one more video a day for four weeks; the
+    # income they gain per extra video (paired controls, 6 seeds) must cover the incentive
+    # sim.incentive computes for the same creators at the start, within its 95% interval.
+    sc = Scenario().with_values({"time.burn_in_days": 120, **values})
+    r = nudge_experiment(sc, seeds=6, creators=1500, share=0.05, days=28, start_day=7)
+    a = r.agreement()
+    assert a["ci_low"] <= a["computed"] <= a["ci_high"], a
+    # The interval is informative, narrower than 6 times the computed value (agreement is
+    # not bought with a huge interval).
+    assert a["ci_high"] - a["ci_low"] < 6 * abs(a["computed"]), a
+    assert a["computed"] > 0
+    assert a["computed"] == pytest.approx(a["computed_direct"] + a["computed_lists"])
+    # The computed extra views are those of the first days of the nudge (measured: 106 vs 110);
+    # over four weeks the measured ones grow 15-30% more (the feed's engagement memory and
+    # new followers, slow channels sim.incentive leaves out), never less.
+    views = r.effect("views")
+    assert 0.65 * views["per_video"] < r.incentive["views"]["mean"] < 1.1 * views["per_video"]
+    assert r.incentive["total"]["n"] == 6

@@ -129,12 +129,12 @@ def measure_incentive(market: Market, today: Today, *, params: ModelParams) -> T
     """Stage 5, weekly (M15): the lists' pull on effort (:mod:`sim.incentive`).
 
     On the last day of every week (:data:`sim.incentive.INCENTIVE_EVERY` days) adds the
-    ``incentive_*`` tallies and ``today.list_gain`` (which stage 6 reuses); other days pass.
+    ``incentive_*`` tallies (payoff of one more video a day, currency/day) and
+    ``today.list_gain`` (the engine's list-score gain); other days pass.
     """
     every = _incentive.INCENTIVE_EVERY
     if today.day % every != every - 1:
         return today
-    c = market.creators
-    gain = _incentive.list_gain(c, market.scoring, params=params)
-    tallies = _incentive.burnout_incentive(c, market.period, gain, params=params)
-    return today.add(tallies, list_gain=gain)
+    parts = _incentive.payoff_incentive(market, params=params)
+    tallies = _incentive.burnout_incentive(market.creators, parts, today.day, params=params)
+    return today.add(tallies, list_gain=parts["score_gain"])
