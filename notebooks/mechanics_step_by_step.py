@@ -413,7 +413,8 @@ for seed in SEEDS:
 sim_seconds = time.perf_counter() - t0
 display(Markdown(
     f"Simulated under `scenarios/{REPORTED_FILE.name}` (the model's parameters at their "
-    f"defaults; the attention feed ignores the lists, M14 off), scored again under "
+    f"defaults; the feed's coupling to list rank, the M14 rumour, is "
+    f"{SCENARIO.model.attention.coupling:g}), scored again under "
     f"`scenarios/{OFFICIAL_FILE.name}`: the sample clock and extension (O2, O3), the O1 list "
     f"components, the O7 reply limit. "
     f"{len(runs)} populations (seeds {SEEDS.start}-{SEEDS.stop - 1}) of {RUN['creators']:,} "
@@ -470,7 +471,7 @@ def share_range(values):
 def fmt_range(values, pct=True):
     m, lo, hi = share_range(values)
     f = (lambda x: f"{x:.0%}") if pct else (lambda x: f"{x:,.0f}")
-    mean = f"{m:.1f}" if not pct and m < 10 else f(m)
+    mean = f"{m:.1f}" if not pct and m < 10 and m != round(m) else f(m)
     return f"{mean} ({f(lo)}-{f(hi)})"
 
 
@@ -562,7 +563,7 @@ cat = 0
 pr, po = run0["2022"].positions("overall"), run0["official"].positions("overall")
 in_cat = run0["category"] == cat
 off = LIST_LENGTH + LIST_LENGTH // 10 + 1  # where "not on the list" is drawn
-fig, ax = plt.subplots(figsize=(6, 7))
+fig, ax = plt.subplots(figsize=(7, 7))
 counts = {"stay": 0, "drop": 0, "enter": 0}
 for i in np.flatnonzero(in_cat & ((pr > 0) | (po > 0))):
     a, b = (pr[i] or off), (po[i] or off)
@@ -699,14 +700,14 @@ display(Markdown(
   (M13a): the reports name the reasons, not the numbers.
 * **The same activity, different lists:** scored under the official rules, about
   {f['overall_drop_mean']:.0%} of the overall list changes (mean over {f['seeds']} seeds),
-  {cause}; the `{most}` list changes most ({fmt_range(drop_share[most])}, lowest-highest
+  {cause}; the `{most}` list changes most: {fmt_range(drop_share[most])} (lowest-highest
   seed in brackets). Eligibility moves less: {f['newly_eligible_mean']:.1f} creators per population
   are let back on and {f['newly_excluded_mean']:.1f} newly left off, all through the
   fulfilment rate.
 * **What it does not show:** creators here behave as the reported rules lead them to; under the
   official rules they would feature samples later and answer messages differently, which
   the model can simulate (`creatorsim compare reported_2022 official_2024`) but this
-  notebook does not. The numbers of part 2 come from a model whose parameters are partly
+  notebook does not. The numbers of part two come from a model whose parameters are partly
   assumed (`docs/model.md`).
 
 This notebook ran in {f['runtime_s']:.0f} s (size {f['size']}: {f['creators']:,} creators,
