@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # 2 minutes in all (burn-in 56 s, the reported year 59 s, then the report and figures).
 DEMO_SIZE := --creators 50000 --days 365
 
-.PHONY: demo score-demo test test-313 test-matrix docs-check lint bench clean install calibrate validate claims
+.PHONY: demo score-demo test test-313 test-matrix docs-check lint bench clean install calibrate validate claims notebooks
 
 # Every extra, so that the whole suite runs (experiments, notebooks, app, calibration, test).
 EXTRAS := test,experiments,notebooks,app,calibration
@@ -66,6 +66,18 @@ claims: $(STAMP)
 	@test -f $(POSTERIOR) || echo "make claims: no $(POSTERIOR): the table covers the learning rules only"
 	CREATORSIM_CLAIMS_OUT=out/claims $(if $(wildcard $(POSTERIOR)),CREATORSIM_CLAIMS_POSTERIOR=$(POSTERIOR),) \
 		$(BIN)/python docs/doc_numbers.py --write claims --workers 2
+
+# The notebooks (notebooks/*.py, jupytext percent format, paired with the .ipynb): each .ipynb
+# is brought in line with its .py and re-executed in full size, in place, in notebooks/ (the
+# committed outputs). The runtime each one states is measured in its own last cell.
+NOTEBOOKS := validation_musiclab mechanics_step_by_step
+notebooks: $(STAMP)
+	@for nb in $(NOTEBOOKS); do \
+		echo "notebooks/$$nb.ipynb (full size)"; \
+		$(BIN)/jupytext --to ipynb --update notebooks/$$nb.py || exit 1; \
+		CREATORSIM_SIZE=full $(BIN)/jupyter nbconvert --to notebook --execute \
+			--inplace --ExecutePreprocessor.timeout=3600 notebooks/$$nb.ipynb || exit 1; \
+	done
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_scoring.py --category-order sorted --malloc-tuned

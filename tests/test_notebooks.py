@@ -10,7 +10,8 @@ diffed) paired with an ``.ipynb`` committed with the outputs of a full-size run.
 * check that the notebook's own ``assert`` statements ran (a notebook whose text states facts
   must assert them), that its Markdown cells type no numbers (numbers are rendered from
   variables in code cells), and, for the MusicLab notebook, that the values it computed are
-  those of the API it describes.
+  those of the API it describes; for the mechanics notebook, that its worked examples come
+  out as the rules applied by hand say.
 
 To refresh a notebook after editing its ``.py``:
 ``jupytext --to ipynb --update notebooks/NAME.py`` then
@@ -135,3 +136,27 @@ def test_musiclab_notebook_reports_the_apis_values(executed):
     )
     assert f"({facts['sorted_gini']:.3f}, inside" in text
     assert f"Unpredictability is {facts['u_ratio_simulated']:.1f} times" in text
+
+
+def test_mechanics_notebook_states_the_worked_examples(executed):
+    """The worked examples come out as the rules, applied by hand, say (docs/scoring.md).
+
+    Reported rule: 17 days from shipping (day 2 -> deadline 19); official: 14 + 7 days from
+    delivery. Missed under the reported rule: Ana (posted day 21), Cai (6-minute segments),
+    Fay's two samples never shown; under the official rule Ana's late post counts (deadline 27).
+    """
+    nb = executed["mechanics_step_by_step.ipynb"]
+    facts = json.loads(_stdout(nb.cells[-1]))
+    assert facts["size"] == "small" and facts["seeds"] == 2 and facts["creators"] == 300
+    assert (facts["missed_2022"], facts["missed_official"]) == (4, 3)
+    assert 0 < facts["overall_drop_mean"] < 1
+    text = "".join(
+        o.data.get("text/markdown", "")
+        for c in nb.cells if c.cell_type == "code" for o in c.outputs if "data" in o
+    )
+    assert "deadline was day 19; her video went up on day 21, 2 days late" in text
+    assert "deadline day 27, and the same video counts as **fulfilled by a video**" in text
+    assert "so it fulfils nothing" in text and "on day 11, 3 days after the re-post" in text
+    assert "the sample is **missed** when the window closes (day 19)" in text
+    assert "a fulfilment rate of 33%, below the assumed minimum of 50%" in text
+    assert f"about\n  {facts['overall_drop_mean']:.0%} of the overall list changes" in text
