@@ -130,9 +130,12 @@ def measure_incentive(market: Market, today: Today, *, params: ModelParams) -> T
 
     On the last day of every week (:data:`sim.incentive.INCENTIVE_EVERY` days) adds the
     ``incentive_*`` tallies and ``today.list_gain`` (which stage 6 reuses); other days pass.
+    Burn-in days (``day < market.burn_in``) pass too: their tallies are never recorded and
+    nothing else reads them, so skipping them changes no reported number (checked bit for
+    bit with ``benchmarks/compare_tables.py``) and saves the weekly re-scoring.
     """
     every = _incentive.INCENTIVE_EVERY
-    if today.day % every != every - 1:
+    if today.day % every != every - 1 or today.day < market.burn_in:
         return today
     c = market.creators
     gain = _incentive.list_gain(c, market.scoring, params=params)
