@@ -89,7 +89,9 @@ NO_TURNOVER = (("turnover.exit_base", 0.0), ("turnover.exit_burnout", 0.0),
 
 
 def test_merchants_stop_sending_after_a_miss():
-    m = outcome(NO_TURNOVER, 1)["model"]  # one occupant per slot: pairs are creators
+    # one occupant per slot: pairs are creators; the run is the platform (sampling rate 1), so
+    # a run pair is one platform pair and a block always applies (stages.contact)
+    m = outcome((*NO_TURNOVER, ("population.platform_creators", N)), 1)["model"]
     s = m.samples
     missed = np.flatnonzero(s["status"] == MISSED)
     assert missed.size > 0
