@@ -446,9 +446,9 @@ def nudge_agreement() -> str:
         "|---|---|---|---|---|---|",
     ]
     cases = (
-        ("baseline", {}, 7),
-        ("overall diligence weight 5", {"scoring.overall.diligence": 5.0}, 7),
         ("baseline", {}, 28),
+        ("overall diligence weight 5", {"scoring.overall.diligence": 5.0}, 28),
+        ("baseline", {}, 7),
     )
     for name, values, days in cases:
         sc = Scenario().with_values({"time.burn_in_days": 120, **values})
@@ -709,8 +709,12 @@ def run(
                 f"`{registry[f.name].command}`: {_first_difference(f.text, produced[f.name])}"
             )
         if write and mine:
+            # the file is read again and its blocks found again: it may have been edited while
+            # the blocks were produced (an expensive block runs for minutes)
             text = path.read_text(encoding="utf-8")
-            for f in sorted(mine, key=lambda f: f.start, reverse=True):
+            names = {f.name for f in mine}
+            fresh = [f for f in find_blocks(path, registry) if f.name in names]
+            for f in sorted(fresh, key=lambda f: f.start, reverse=True):
                 text = text[: f.start] + produced[f.name] + "\n" + text[f.end :]
             _atomic_write(path, text)
     return problems
