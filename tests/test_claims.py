@@ -35,7 +35,7 @@ def test_a_tiny_claims_table_labels_each_effect_in_every_setting():
     claims = run_claims(
         BASE,
         posterior=POSTERIOR,
-        size=Size(creators=100, burn_in=30, days=10, seeds=2),
+        size=Size(creators=100, burn_in=30, days=30, seeds=2),  # past the first deadlines
         rules=("none",),
         effects=(window_7,),
         outcomes=("fulfilment_rate_final", "gmv_mean"),

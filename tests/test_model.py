@@ -243,7 +243,9 @@ def test_mechanism_M15_overload_wired_into_burnout_and_exits():
     ``test_stages.test_over_capacity_burns_out_on_the_documented_day``) and burnt-out creators
     leave at a higher rate (``exits``, ``exit_burnout``, and through lower income and views).
     This checks that the model wires them together."""
-    calm = (("burnout.overload_gain", 0.1),)
-    strained = (("burnout.overload_gain", 1.0),)
+    # exit_burnout at the calibrated default is small (burnout exits are a small part of all
+    # exits); a larger one in both arms makes the wiring visible within 120 days
+    calm = (("burnout.overload_gain", 0.1), ("turnover.exit_burnout", 0.005))
+    strained = (("burnout.overload_gain", 1.0), ("turnover.exit_burnout", 0.005))
     assert_positive(paired(calm, strained, "burnt_out_share"))
     assert_positive(paired(calm, strained, "exits_today"))
