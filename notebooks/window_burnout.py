@@ -34,6 +34,7 @@ from sim.incentive import INCENTIVE_EVERY, NEWCOMER_DAYS, payoff_incentive
 from sim.io import write_png
 from sim.model import CreatorMarket
 from sim.recorder import LAST_DAYS
+from sim.run import run_scenario
 from sim.scenario import Scenario
 
 SIZES = {
@@ -152,7 +153,8 @@ display(Markdown(
 # means over the reported days, totals of events, last-day values). The weekly burnout
 # incentive columns (`incentive_*`) are averaged over the reported days, and on the last day
 # the incentive of every creator is taken once more (`sim.incentive.payoff_incentive`) to
-# split it by follower decile.
+# split it by follower decile. One run is repeated through `sim.run.run_scenario`, the
+# toolkit's entry point, and must give the same outcomes.
 
 # %%
 OUTCOMES = {  # outcome -> (what it is, unit)
@@ -225,6 +227,12 @@ print(f"learning rules: {len(R) * len(SEEDS)} runs in {sim_seconds:.0f} s")
 corner_seconds = run_settings([s for s in SETTINGS if s not in RULE_SETTINGS])
 sim_seconds += corner_seconds
 print(f"posterior corners: {corner_seconds:.0f} s; all: {len(R) * len(SEEDS)} runs")
+# the runs are those of the public entry point: one of them again through run_scenario
+check = run_scenario(SETTINGS[0].apply(SCENARIOS[BASE_ARM]), seed=SEEDS[0], days=RUN["days"],
+                     progress=False)
+again = summarise(check.daily, burn_in_days=0)
+mine = R[(MAIN, BASE_ARM)][0]
+assert all(np.isclose(again[k], mine[k], equal_nan=True, rtol=0, atol=0) for k in again), again
 
 # %% [markdown]
 # ## Paired differences and their robustness
