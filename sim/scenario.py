@@ -102,13 +102,17 @@ class PopulationParams:
         "decline samples); M14 is about their visibility",
     )
     followers_median: float = param(
-        2000.0,
+        2500.0,
         unit="followers",
         source="assumed",
         low=1.0,
         high=1e9,
         doc="median followers at the start",
-        reason="small creators dominate; O6's 1,000 minimum sits below the median",
+        reason="small creators dominate; O6's 1,000 minimum sits below the median. 2,500 "
+        "(plausible 1,500-4,000) starts the audience near where the calibrated market holds "
+        "it: followers settle over 1 / unfollow_rate = 2,000 days, longer than the burn-in, "
+        "and at 2,000 the share with 10k+ still rose by about 3 points in the reported year "
+        "(T4); docs/calibration.md section 6",
     )
     followers_sigma: float = param(
         1.6,
@@ -1001,13 +1005,15 @@ class TurnoverParams:
     """
 
     exit_base: float = param(
-        0.0002,
+        0.0001,
         unit="probability/day",
         source="assumed",
         low=0.0,
         high=1.0,
         doc="daily chance that any creator leaves",
-        reason="about 7% a year leave anyway (life events)",
+        reason="about 3.6% a year leave anyway (life events; plausible 0-0.00015): T12 puts "
+        "all exits of established creators at 3-10% a year, so life events alone cannot be "
+        "the 7% assumed before calibration; docs/calibration.md section 6",
     )
     exit_burnout: float = param(
         7.574e-05,
