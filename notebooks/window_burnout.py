@@ -259,7 +259,10 @@ def settings_of(arm):
 
 
 def label_of(arm, key):
-    return robustness_label([diff(lab, arm, key) for lab in settings_of(arm)])
+    rows = [diff(lab, arm, key) for lab in settings_of(arm)]
+    if all(math.isnan(r["difference"]) for r in rows):
+        return "not defined"  # e.g. no fulfilment rate where no deadline passes
+    return robustness_label(rows)
 
 
 def fmt(x, key):
@@ -396,8 +399,7 @@ for ax, key in zip(axes, BURN_KEYS, strict=True):
 axes[0].set_yticks(ys, VARIANTS)
 axes[0].invert_yaxis()
 axes[-1].legend(title="learning rule", fontsize=8, loc="lower right")
-burn_labels = {k: [LAB[(a, k)] for a in VARIANTS] for k in BURN_KEYS}
-found = {k: [a for a in VARIANTS if LAB[(a, k)] not in ("not found", "constant")]
+found = {k: [a for a in VARIANTS if LAB[(a, k)] not in ("not found", "constant", "not defined")]
          for k in OUTCOMES}
 burnt_found = found["burnt_out_share_mean"]
 robust_burnt = [a for a in VARIANTS if LAB[(a, "burnt_out_share_mean")] == "robust"]
@@ -445,7 +447,7 @@ display(Markdown(
        "Robust: " + "; ".join(f"{a} on {OUTCOMES[k][0]}" for a, k in robust_work) + ".")
     + "\n\n" + "\n".join(describe(k) for k in WORK_KEYS)
 ))
-assert all(lab in ("robust", "not found", "constant", "contradictory")
+assert all(lab in ("robust", "not found", "constant", "contradictory", "not defined")
            or lab.startswith("conditional: under ") for lab in LAB.values())
 
 # %% [markdown]
@@ -560,8 +562,6 @@ live_identical = all(
 d7 = diff(MAIN, "7 days", "fulfilment_rate_final")
 d30 = diff(MAIN, "30 days", "fulfilment_rate_final")
 dclock = diff(MAIN, "delivery + extension", "fulfilment_rate_final")
-burn_all = {k: sum(1 for a in VARIANTS if LAB[(a, k)] not in ("not found", "constant"))
-            for k in BURN_KEYS}
 facts = {
     "size": SIZE,
     "seeds": len(SEEDS),
