@@ -35,8 +35,11 @@ def _creators(n: int, rng: np.random.Generator) -> Creators:
         "active": np.ones(n, bool),
     }
     return Creators(
-        **{f.name: given.get(f.name, np.zeros(n)) for f in dataclasses.fields(Creators)
-           if f.name in given or f.default is dataclasses.MISSING}
+        **{
+            f.name: given.get(f.name, np.zeros(n))
+            for f in dataclasses.fields(Creators)
+            if f.name in given or f.default is dataclasses.MISSING
+        }
     )
 
 
@@ -72,10 +75,22 @@ def test_the_days_attention_is_finite():
     n = 3000
     c = _creators(n, rng)
     p = AttentionParams()
-    one = stages.attention_market(c, _work(np.ones(n, np.int64)), np.zeros(n), np.array([10.0]),
-                                  params=p, rng=np.random.default_rng(1))
-    two = stages.attention_market(c, _work(np.full(n, 2)), np.zeros(n), np.array([10.0]),
-                                  params=p, rng=np.random.default_rng(1))
+    one = stages.attention_market(
+        c,
+        _work(np.ones(n, np.int64)),
+        np.zeros(n),
+        np.array([10.0]),
+        params=p,
+        rng=np.random.default_rng(1),
+    )
+    two = stages.attention_market(
+        c,
+        _work(np.full(n, 2)),
+        np.zeros(n),
+        np.array([10.0]),
+        params=p,
+        rng=np.random.default_rng(1),
+    )
     budget = p.views_per_creator * n
     assert one["views"].sum() <= 1.5 * budget * 1.01
     assert two["views"].sum() == pytest.approx(one["views"].sum(), rel=0.02)
@@ -94,8 +109,7 @@ def test_every_index_weight_reaches_an_outcome(index):
     sc = Scenario().with_values(NO_BURN_IN)
     runs = []
     for w in (1.0, 5.0):
-        m = CreatorMarket(sc.with_values({f"scoring.overall.{index}": w}), rng=3,
-                          n_creators=800)
+        m = CreatorMarket(sc.with_values({f"scoring.overall.{index}": w}), rng=3, n_creators=800)
         m.run(25)
         runs.append(m.creator_table()["samples_received"])
     assert not np.array_equal(runs[0], runs[1])
@@ -135,9 +149,18 @@ def _cohort_groups(ct):
 
 
 def test_top_decile_burnout_far_below_the_old_98_percent(year_runs):
+    # The old model: 98% of the top follower decile burnt out, 15 episodes a year each. The
+    # calibrated one puts about two thirds of all creators through an episode in a year (T8:
+    # 50-90%), so the top decile cannot sit far below that; what must go is the runaway: a
+    # few episodes a year, not fifteen, and no more than twice the bottom half's rate (T10).
     for ct in year_runs:
-        _, top, _ = _cohort_groups(ct)
-        assert ct["ever_burnt_out"][top].mean() < 0.5
+        _, top, bottom = _cohort_groups(ct)
+        ever_top = ct["ever_burnt_out"][top].mean()
+        ever_bottom = ct["ever_burnt_out"][bottom].mean()
+        episodes_a_year = ct["burnouts"][top].sum() / ct["active_days"][top].sum() * 365
+        assert ever_top < 0.9, ever_top
+        assert episodes_a_year < 5, episodes_a_year
+        assert 0.5 <= ever_top / ever_bottom <= 2.0, (ever_top, ever_bottom)
 
 
 def test_bigger_creators_leave_less_often_than_small_ones(year_runs):
@@ -246,8 +269,10 @@ def test_a_removed_key_names_its_replacement(key):
         Scenario.from_mapping({section: {name: 1.0}}, file="old.toml")
     (problem,) = err.value.problems
     assert problem.key == key and problem.file == "old.toml"
-    assert "replaced" in problem.allowed or "removed" in problem.allowed or (
-        "renamed" in problem.allowed
+    assert (
+        "replaced" in problem.allowed
+        or "removed" in problem.allowed
+        or ("renamed" in problem.allowed)
     )
 
 

@@ -86,7 +86,7 @@ def sampling_rate(n_creators: int, *, params: ModelParams) -> float:
     return min(1.0, n_creators / params.population.platform_creators)
 
 
-def same_platform_pair(hit: np.ndarray, rate: float, rng: np.random.Generator) -> np.ndarray:
+def same_platform_pair(hit: np.ndarray, rate: float, u: np.ndarray) -> np.ndarray:
     """Which of the run's pair hits (a repeat contact, a blocked pair) hit the platform pair.
 
     A run at sampling rate r keeps the merchants, creators and list places per creator of
@@ -99,12 +99,13 @@ def same_platform_pair(hit: np.ndarray, rate: float, rng: np.random.Generator) -
     measured at 1,000 creators (r = 0.02, one list place), 14% of the drawn contacts were
     same-day repeats and 17% blocked pairs, against 1% and 8% at 20,000 (r = 0.4), and the
     heaviest sample loads fell from 0.31 to 0.21 a day. ``hit`` is True where the run sees a
-    repeat or a block; returns ``hit`` thinned to probability ``rate`` (one uniform draw per
-    element, only when ``rate`` < 1, so a run at platform scale draws what it drew before).
+    repeat or a block, ``u`` one uniform draw per element (drawn only when ``rate`` < 1, so a
+    run at platform scale draws what it drew before); returns ``hit`` thinned to probability
+    ``rate``.
     """
     if rate >= 1.0:
         return hit
-    return hit & (rng.random(hit.size) < rate)
+    return hit & (u < rate)
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,8 @@ def merchant_contacts(
 ) -> Contacts:
     """Stage 1 (M3, M8, O4): merchants pick creators to message and offer a sample.
 
-    Each merchant makes Poisson(``contacts_per_day``) contacts, capped by its sample budget.
+    Each merchant makes Poisson(``contacts_per_day``) contacts, capped by its sample budget
+    (its whole tokens; every contact is drawn, then the cap keeps the merchant's first ones).
     A contact comes from one of the lists the merchant's goal reads (``GOAL_LISTS``, drawn
     uniformly; position drawn by :func:`position_cdf` among the first ``depth`` places of the
     merchant's category, :func:`list_depth`) or, with probability
@@ -142,8 +144,11 @@ def merchant_contacts(
     with probability ``rate``, by :func:`same_platform_pair`.
     """
     k = rng.poisson(params.contacts_per_day, merchants.m)
-    k = np.minimum(k, np.floor(merchants.sample_tokens).astype(np.int64))
     merchant = np.repeat(np.arange(merchants.m), k)
+    # Every draw below has one value per wanted contact, then the sample budget caps them:
+    # the draws' sizes do not depend on the state, so two runs that share their streams
+    # (the arms of sim.nudge) keep drawing the same numbers when their budgets differ.
+    made = rank_within(merchant) < np.floor(merchants.sample_tokens).astype(np.int64)[merchant]
     c = merchants.category[merchant]
     total = merchant.size
     size = (category_starts[c + 1] - category_starts[c]).astype(np.float64)
@@ -175,20 +180,21 @@ def merchant_contacts(
         chosen = rl.creators[np.minimum(rl.offsets[c[idx]] + pos, rl.creators.size - 1)]
         creator[idx[has]] = chosen[has]
         from_list[idx[~has]] = False
-    keys = merchant * n_creators + creator
-    if rate >= 1.0:
+    pair_u = rng.random(total) if rate < 1.0 else None
+    idx = np.flatnonzero(made)
+    keys = merchant[idx] * n_creators + creator[idx]
+    if pair_u is None:
         keys, first = np.unique(keys, return_index=True)
-        keep = first[~in_sorted(keys, blocked)]
+        keep = idx[first[~in_sorted(keys, blocked)]]
     else:
         # a run's pair stands for several platform pairs: a repeat or a blocked pair is the
         # same platform pair only with probability ``rate``
         order = np.argsort(keys, kind="stable")
         sk = keys[order]
-        repeat = np.r_[False, sk[1:] == sk[:-1]]
-        drop = np.empty(total, dtype=bool)
-        drop[order] = repeat
+        drop = np.empty(keys.size, dtype=bool)
+        drop[order] = np.r_[False, sk[1:] == sk[:-1]]
         drop |= in_sorted(keys, blocked)
-        keep = np.flatnonzero(~same_platform_pair(drop, rate, rng))
+        keep = idx[~same_platform_pair(drop, rate, pair_u[idx])]
     keep.sort()
     ok = size[keep] > 0
     keep = keep[ok]
@@ -303,7 +309,8 @@ def reply(market: Market, today: Today, *, params: ModelParams, rng: np.random.G
         c.orientation * c.active, c.category, market.merchant_starts, params=p, rng=rng
     )
     rate = sampling_rate(market.n_start, params=params)
-    ok = ~same_platform_pair(in_sorted(req_m * c.n + req_c, market.ledger.blocked), rate, rng)
+    u = rng.random(req_c.size) if rate < 1.0 else None
+    ok = ~same_platform_pair(in_sorted(req_m * c.n + req_c, market.ledger.blocked), rate, u)
     offers = dataclasses_replace(
         o, accepted=accepted, request_merchant=req_m[ok], request_creator=req_c[ok]
     )
