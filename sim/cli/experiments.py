@@ -268,20 +268,7 @@ def compare(args: argparse.Namespace) -> int:
     _check_out_folder(out)
     if args.rules or args.posterior:
         return _compare_settings(args, scenarios, out)
-    result = run_comparison(
-        scenarios,
-        seeds=args.seeds,
-        root_seed=args.root_seed,
-        days=args.days,
-        creators=args.creators,
-        burn_in_days=args.skip_days,
-        outcomes=args.outcome,
-        out_dir=out,
-        workers=args.workers,
-        scheduler=args.scheduler,
-        retry_failed=args.retry_failed,
-        progress=False if args.no_progress else None,
-    )
+    result = run_comparison(scenarios, **_comparison_options(args, out))
     for line in result.warnings:
         print(f"creatorsim: warning: {line}", file=sys.stderr)
     print(result.text())
@@ -294,6 +281,23 @@ def compare(args: argparse.Namespace) -> int:
         )
     print(f"wrote {out}/: " + ", ".join(p.name for p in result.files))
     return 1 if result.report.failed or result.report.skipped_failed else 0
+
+
+def _comparison_options(args: argparse.Namespace, out: Path) -> dict:
+    """The options ``compare`` passes to every comparison, with or without ``--rules``."""
+    return {
+        "seeds": args.seeds,
+        "root_seed": args.root_seed,
+        "days": args.days,
+        "creators": args.creators,
+        "burn_in_days": args.skip_days,  # days left out of the means (--skip-days)
+        "outcomes": args.outcome,
+        "out_dir": out,
+        "workers": args.workers,
+        "scheduler": args.scheduler,
+        "retry_failed": args.retry_failed,
+        "progress": False if args.no_progress else None,
+    }
 
 
 def _compare_settings(args: argparse.Namespace, scenarios: list, out: Path) -> int:
@@ -313,17 +317,7 @@ def _compare_settings(args: argparse.Namespace, scenarios: list, out: Path) -> i
             rules=args.rules,
             posterior=args.posterior,
             at=(args.at or ("q05", "q95")) if args.posterior else (),
-            seeds=args.seeds,
-            root_seed=args.root_seed,
-            days=args.days,
-            creators=args.creators,
-            burn_in_days=args.burn_in,
-            outcomes=args.outcome,
-            out_dir=out,
-            workers=args.workers,
-            scheduler=args.scheduler,
-            retry_failed=args.retry_failed,
-            progress=False if args.no_progress else None,
+            **_comparison_options(args, out),
         )
     except ValueError as exc:
         if not str(exc).startswith("posterior "):  # the file's errors; any other is a bug
