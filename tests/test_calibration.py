@@ -484,7 +484,7 @@ def test_an_interrupted_calibrate_leaves_no_partial_output(tmp_path):
                 break
         time.sleep(0.5)
         proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=60)
+        proc.wait(timeout=180)
     finally:
         if proc.poll() is None:
             proc.kill()

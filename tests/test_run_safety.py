@@ -168,7 +168,7 @@ def test_sigkill_in_the_write_phase_leaves_the_old_run_or_the_new_one(tmp_path, 
         pause=f"{phase}:60",
     )
     p.send_signal(signal.SIGKILL)
-    p.wait(timeout=30)
+    p.wait(timeout=120)
 
     seed = assert_one_consistent_run(out)
     if seed == 1:
@@ -212,7 +212,7 @@ def test_ctrl_c_while_writing_leaves_the_previous_run(tmp_path, seed1_run):
         pause="figures:60",
     )
     p.send_signal(signal.SIGINT)
-    assert p.wait(timeout=30) == 130
+    assert p.wait(timeout=120) == 130
     assert folder_state(tmp_path / "o") == before
     assert leftovers(tmp_path, "o") == []
 
