@@ -31,6 +31,7 @@ from sim.experiments.rules import RULES, load_posterior, make_settings
 from sim.io import write_png
 from sim.model import CreatorMarket
 from sim.outcomes import concentration
+from sim.run import run_scenario
 from sim.scenario import Scenario
 
 SIZES = {
@@ -105,7 +106,9 @@ SETTINGS = make_settings(
     SCENARIOS["mixed goals"], rules=RULES, posterior=POSTERIOR,
     at=("q05", "q95") if POSTERIOR else (), at_rules=("gradient",),
 )
-SEEDS = [int(s) for s in run_seeds(0, RUN["seeds"])[0]]
+clash = sorted(set(POSTERIOR or ()) & {k for v in ARMS.values() for k in v})
+assert not clash, f"the posterior sets keys the arms vary: {clash}"
+SEEDS = [int(s) for s in run_seeds(0, RUN["seeds"])[0]]  # the seeds `compare` would use
 SKIP = RUN["days"] // 3  # reported days left out of the means (as `compare` does by default)
 MONTH = 30
 goal_text = ", ".join(f"{g} {s:.0%}" for g, s in GOALS.items())
@@ -121,7 +124,9 @@ display(Markdown(
     f"`scenarios/feed_coupled.toml` (coupling off, {BASE.model.attention.coupling:g}, in the "
     f"baseline); compared with *mixed goals*.\n\n"
     f"**The runs.** {RUN['creators']:,} creators, a burn-in of {RUN['burn_in']} days under each "
-    f"arm's own rules (creators adapt to them), then {RUN['days']} reported days of which the "
+    f"arm's own rules (creators adapt to them; the scenario's own burn-in is "
+    f"{BASE.model.time.burn_in_days} days, cut here to fit the runtime, so the slowest "
+    f"adaptation is partly left out), then {RUN['days']} reported days of which the "
     f"first {SKIP} are left out of the daily means; {len(SEEDS)} seeds, the same in every arm; "
     f"settings: {', '.join(s.label for s in SETTINGS)}"
     + ("" if POSTERIOR else " (no calibration record yet: the posterior's q05 and q95 are not "
@@ -133,8 +138,11 @@ display(Markdown(
 #
 # Each run follows every creator's listing day by day (to date a newcomer's first listing) and
 # totals feed views and list exposure per calendar month (to measure concentration over a
-# month). The daily outcomes are those of `sim.experiments.summarise`, the function paired
-# comparisons use.
+# month), which the scalar outcomes of `sim.experiments.compare` do not keep; so the runs are
+# made here, on the seeds `compare` would use, and reduced with the same functions
+# (`summarise` for the daily outcomes, `paired_difference` for the intervals,
+# `robustness_label` for the labels). A check after the runs asserts that one of them gives
+# exactly what `run_scenario` gives for the same scenario and seed.
 
 # %%
 DAILY = {  # outcome of `summarise` -> short name
@@ -223,12 +231,23 @@ def run_settings(settings) -> None:
               f"{time.perf_counter() - t0:.0f} s")
 
 
-HALF = (len(SETTINGS) + 1) // 2  # two cells, each within a test's time limit in small size
-run_settings(SETTINGS[:HALF])
+# three cells, each within a test's time limit in small size
+PARTS = np.array_split(np.arange(len(SETTINGS)), 3)
+run_settings([SETTINGS[i] for i in PARTS[0]])
 
 # %%
-run_settings(SETTINGS[HALF:])
+run_settings([SETTINGS[i] for i in PARTS[1]])
+
+# %%
+run_settings([SETTINGS[i] for i in PARTS[2]])
 T_RUNS = time.perf_counter() - T_START
+# the run `run_scenario` makes (and `compare` summarises) is the one followed here, day by day
+check = run_scenario(SETTINGS[0].apply(SCENARIOS["mixed goals"]), seed=SEEDS[0],
+                     days=RUN["days"], progress=False)
+same = summarise(check.daily, burn_in_days=SKIP)
+first_run = results[(SETTINGS[0].label, "mixed goals")][0]
+assert all(np.isclose(same[name], first_run[short], equal_nan=True)
+           for name, short in DAILY.items()), "following the run changed it"
 
 # %%
 OUTCOMES = {  # short name -> (what, unit): the order of the tables
@@ -359,7 +378,7 @@ display(Markdown(
 # ## What each change does, with its interval, under every learning rule
 #
 # Each dot is a paired difference (variant minus its reference, on the same seeds) with its
-# 95% interval, one colour per setting. A filled dot: the interval excludes zero.
+# confidence interval, one colour per setting. A filled dot: the interval excludes zero.
 
 # %%
 SHOW = ["feed_gini_day", "feed_gini_month", "feed_top10_day", "list_gini_day",
@@ -396,13 +415,20 @@ for ax, (variant, ref) in zip(axes, PAIRS, strict=True):
 axes[0].set_yticks(range(len(SHOW)), [OUTCOMES[k][0] for k in SHOW], fontsize=9)
 axes[0].invert_yaxis()
 n_robust = sum(LABELS[(v, k)] == "robust" for v, _ in PAIRS for k in SHOW)
+robust_shown = [ROW[(v, k, LEAD)] for v, _ in PAIRS for k in SHOW if LABELS[(v, k)] == "robust"]
+big = max(robust_shown, key=lambda r: abs(r["difference"]), default=None)
+big_text = (
+    f"the largest: {big['variant']}, {OUTCOMES[big['outcome']][0]} {big['difference']:+.2f}"
+    if big else "none is"
+)
 fig.legend(loc="lower center", ncol=len(SETTINGS), fontsize=9,
            title="setting (filled: its 95% interval over seeds excludes 0; an arrow: it runs "
            "off the axis)")
 fig.suptitle(
-    f"{n_robust} of {len(PAIRS) * len(SHOW)} effects hold under every learning rule; "
-    f"coupling the feed to the list moves feed concentration by "
-    f"{ROW[('feed follows list', 'feed_gini_day', LEAD)]['difference']:+.3f} Gini a day",
+    f"{n_robust} of {len(PAIRS) * len(SHOW)} effects hold in every setting ({big_text}); "
+    f"coupling the feed to the list moves the feed's daily Gini by "
+    f"{ROW[('feed follows list', 'feed_gini_day', LEAD)]['difference']:+.3f} "
+    f"({LABELS[('feed follows list', 'feed_gini_day')]})",
     fontsize=12,
 )
 fig.tight_layout(rect=(0, 0.08, 1, 0.94))
@@ -453,9 +479,10 @@ ax.axhline(pop, color="black", ls="--", lw=1, label=f"entertainers' share of cre
 ax.set_xticks(x, arms)
 ax.set_ylabel("share of entertainers (0-1)")
 ax.legend(fontsize=9, loc="upper right")
+seen = "none" if top_listed == 0 else f"at most {top_listed:.1%}"
 ax.set_title(
-    f"Entertainers are {pop:.0%} of creators and get {feed:.0%} of feed views, but at most "
-    f"{top_listed:.0%} of the list places merchants see, whatever the weights",
+    f"Entertainers are {pop:.0%} of creators and get {feed:.0%} of feed views, but {seen} "
+    f"of the list places merchants see, whatever the weights",
     fontsize=11,
 )
 ax.set_ylim(0, 1.6 * pop)
@@ -473,7 +500,7 @@ display(Markdown(
     f"Entertainers never link a product, so they score nothing on sales, and lose on the "
     f"growth of sales, on products per piece (diligence) and on samples featured "
     f"(cooperation). They are {pop:.0%} of creators; among the creators listed where "
-    f"merchants look they are at most {top_listed:.0%} in any arm, and at most "
+    f"merchants look they hold {seen} of the places in any arm, and at most "
     f"{top_ranked:.0%} of the creators ranked anywhere on the overall list. Raising the "
     f"popularity weight of the overall list to {TILT:g} changes their share of its places by "
     f"{effect('popularity-heavy', 'overall_entertainers')} ({lab_pop}): the other four "
@@ -519,6 +546,10 @@ CAPTION_NEW = fig._suptitle.get_text() + f" (about {n_new} newcomers a run)."
 
 # %%
 display(Markdown(
+    f"Listed means within the places merchants look at: "
+    f"{mean_ci('mixed goals', 'share_listed')[0]:.1%} of creators on a given day with mixed "
+    f"goals, {mean_ci('overall list read', 'share_listed')[0]:.1%} when every merchant reads "
+    f"the overall list (one list instead of several). "
     f"The listed set changes by {mean_ci('mixed goals', 'list_turnover')[0]:.0%} a day with "
     f"mixed goals. Reading only the overall list changes turnover by "
     f"{effect('overall list read', 'list_turnover')} "
@@ -552,6 +583,11 @@ assert month_below == all(
 assert ld > fd, "the text says list exposure is more concentrated than feed views"
 robust = [(v, k) for (v, k), lab in LABELS.items() if lab == "robust"]
 conditional = [(v, k, lab) for (v, k), lab in LABELS.items() if lab.startswith("conditional")]
+count = {k: sum(lab == k for lab in LABELS.values())
+         for k in ("not found", "contradictory", "constant")}
+PREFIX = "conditional: under "
+mostly = [c for c in conditional if 2 * len(c[2][len(PREFIX):].split(", ")) >= len(SETTINGS)]
+chance = 1 - 0.95 ** len(SETTINGS)  # some setting excludes 0 by chance, for a null effect
 
 
 def bullet(v, k):
@@ -561,11 +597,16 @@ def bullet(v, k):
 display(Markdown(
     "* **Robust** (every setting's interval excludes zero, same sign): "
     + ("; ".join(bullet(v, k) for v, k in robust) if robust else "none")
-    + ".\n* **Conditional**: "
-    + ("; ".join(f"{bullet(v, k)}, {lab}" for v, k, lab in conditional) if conditional
-       else "none")
-    + f".\n* **Not found**: the other {len(LABELS) - len(robust) - len(conditional)} of "
-    f"{len(LABELS)} (change, outcome) pairs.\n"
+    + ".\n* **Conditional, in at least half the settings**: "
+    + ("; ".join(f"{bullet(v, k)}, {lab}" for v, k, lab in mostly) if mostly else "none")
+    + f".\n* **Conditional, in fewer than half**: {len(conditional) - len(mostly)} pairs. "
+    f"An effect that does not exist has its interval exclude zero in at least one of "
+    f"{len(SETTINGS)} settings with a chance of about {chance:.0%} (if the settings were "
+    "independent), so these are weak evidence."
+    + f"\n* **Not found**: {count['not found']} of the {len(LABELS)} (change, outcome) "
+    f"pairs; contradictory (opposite signs in different settings): {count['contradictory']}; "
+    f"constant (the same in both arms on every seed, such as a share that is zero in both): "
+    f"{count['constant']}.\n"
     f"* **Per day and over a month**: {CAPTION_CONC}\n"
     f"* **How sure**: {len(SEEDS)} seeds per arm and setting; intervals are paired t "
     f"intervals over seeds (differences under the first setting, {LEAD}, shown). "
