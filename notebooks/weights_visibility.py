@@ -180,8 +180,9 @@ def one_run(scenario: Scenario, seed: int) -> dict[str, float]:
         first[ids[listed_today & (first[ids] < 0)]] = day
         if listed_today.any():
             ent_share[day] = ct["entertainer"][listed_today].mean()
-        c, ranked = model.creators, model.positions["overall"] > 0  # by slot
-        on_overall[day] = c.entertainer[ranked & c.active].mean() if ranked.any() else np.nan
+        c = model.creators
+        ranked = (model.positions["overall"] > 0) & c.active  # by slot
+        on_overall[day] = c.entertainer[ranked].mean() if ranked.any() else np.nan
         if day % MONTH == MONTH - 1:  # a month's end: its totals, then the next's start
             start = day - MONTH + 1
             if start >= SKIP:
@@ -425,7 +426,7 @@ fig.legend(loc="lower center", ncol=len(SETTINGS), fontsize=9,
            title="setting (filled: its 95% interval over seeds excludes 0; an arrow: it runs "
            "off the axis)")
 fig.suptitle(
-    f"{n_robust} of {len(PAIRS) * len(SHOW)} effects hold in every setting ({big_text}); "
+    f"{n_robust} of {len(PAIRS) * len(SHOW)} effects hold in every setting ({big_text});\n"
     f"coupling the feed to the list moves the feed's daily Gini by "
     f"{ROW[('feed follows list', 'feed_gini_day', LEAD)]['difference']:+.3f} "
     f"({LABELS[('feed follows list', 'feed_gini_day')]})",
