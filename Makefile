@@ -58,13 +58,16 @@ docs-check: $(STAMP)
 
 # The claims table of docs/model.md, "what the model says, and under what": every headline effect
 # under each learning rule and at the posterior's 5th/95th percentiles (sim/experiments/claims.py).
-# 576 runs of 1,000 creators x 545 days: about 25 min on 2 idle cores. The runs stay in
+# 6 settings of 54 runs of 1,000 creators x 545 days (the time is in the session notes). The runs stay in
 # out/claims, so an interrupted table resumes (delete it after changing the model). POSTERIOR:
 # the calibration's summary (per key median, q05, q95); without it the table covers the rules only.
 POSTERIOR ?= scenarios/targets/creator_economy.calibration.json
+# The rules also run at the posterior's q05/q95 (gradient,imitation,exp3,none: the full cross,
+# 12 settings, twice as long).
+CLAIMS_AT_RULES ?= gradient
 claims: $(STAMP)
 	@test -f $(POSTERIOR) || echo "make claims: no $(POSTERIOR): the table covers the learning rules only"
-	CREATORSIM_CLAIMS_OUT=out/claims $(if $(wildcard $(POSTERIOR)),CREATORSIM_CLAIMS_POSTERIOR=$(POSTERIOR),) \
+	CREATORSIM_CLAIMS_OUT=out/claims CREATORSIM_CLAIMS_AT_RULES=$(CLAIMS_AT_RULES) $(if $(wildcard $(POSTERIOR)),CREATORSIM_CLAIMS_POSTERIOR=$(POSTERIOR),) \
 		$(BIN)/python docs/doc_numbers.py --write claims --workers 2
 
 # The notebooks (notebooks/*.py, jupytext percent format, paired with the .ipynb): each .ipynb

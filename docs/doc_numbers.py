@@ -306,20 +306,162 @@ def claims() -> str:
     cores: ``make claims``). The posterior file: ``$CREATORSIM_CLAIMS_POSTERIOR`` if set (it must
     exist), else :data:`~sim.experiments.claims.DEFAULT_POSTERIOR` when it exists, else none
     (the table says so). ``$CREATORSIM_CLAIMS_OUT`` keeps the runs there so a rerun resumes.
+    ``$CREATORSIM_CLAIMS_AT_RULES`` (a comma list) limits the rules run at the quantiles
+    (``make claims`` sets it to ``gradient``: 6 settings instead of 12).
     """
     from sim.experiments.claims import DEFAULT_POSTERIOR, FULL, run_claims
 
     posterior = os.environ.get("CREATORSIM_CLAIMS_POSTERIOR") or None
     if posterior is None and (ROOT / DEFAULT_POSTERIOR).is_file():
         posterior = DEFAULT_POSTERIOR
+    at_rules = os.environ.get("CREATORSIM_CLAIMS_AT_RULES") or None  # e.g. "gradient"
     result = run_claims(
         ROOT / "scenarios" / "reported_2022.toml",
         posterior=None if posterior is None else ROOT / posterior,
+        at_rules=None if at_rules is None else tuple(at_rules.split(",")),
         size=FULL,
         out_dir=os.environ.get("CREATORSIM_CLAIMS_OUT") or None,
         workers=WORKERS,
     )
     return result.markdown()
+
+
+def economy_facts() -> str:
+    """What the calibrated model produces without being targeted (docs/model.md, Measured)."""
+    import dataclasses
+
+    import numpy as np
+
+    from sim import stages
+    from sim.model import CreatorMarket
+    from sim.population import Creators
+    from sim.scenario import AttentionParams
+
+    # views against pieces: half the creators post two pieces, half one, all else equal
+    el = []
+    for seed in (0, 1, 2):
+        rng = np.random.default_rng(seed)
+        n = 4000
+        given = {
+            "creator_id": np.arange(n),
+            "category": np.zeros(n, np.int64),
+            "followers": rng.integers(500, 5000, n),
+            "quality": rng.uniform(0.2, 0.8, n),
+            "skill": np.full(n, 0.5),
+            "orientation": np.full(n, 0.5),
+            "active": np.ones(n, bool),
+        }
+        c = Creators(
+            **{
+                f.name: given.get(f.name, np.zeros(n))
+                for f in dataclasses.fields(Creators)
+                if f.name in given or f.default is dataclasses.MISSING
+            }
+        )
+        two = rng.random(n) < 0.5
+        pieces = np.where(two, 2, 1)
+        z = np.zeros(n, np.int64)
+        out = stages.attention_market(
+            c,
+            stages.Work(pieces, z, z, z, z, pieces.astype(float)),
+            np.zeros(n),
+            np.array([10.0]),
+            params=AttentionParams(),
+            rng=rng,
+        )
+        el.append(np.log(out["views"][two].mean() / out["views"][~two].mean()) / np.log(2.0))
+    lines = [
+        "Elasticity of views to pieces posted (half the creators post 2 pieces, half 1, all else "
+        f"equal; 4,000 creators, seeds 0-2): {', '.join(_g(e) for e in el)}.",
+        "",
+    ]
+    # groups over a reported year after the burn-in
+    base = _scenario()
+    m = CreatorMarket(base, rng=11, n_creators=1500)
+    m.run(365)
+    ct = m.creator_table()
+    f0 = ct["followers_start"].astype(float)
+    first = ct["joined_day"] <= 0
+    groups = {
+        "top follower decile": first & (f0 >= np.quantile(f0[first], 0.9)),
+        "bottom half": first & (f0 <= np.quantile(f0[first], 0.5)),
+        "all": first,
+    }
+    lines += [
+        f"A reported year after the {base.model.time.burn_in_days}-day burn-in, 1,500 creators, "
+        "seed 11, creators present on day 0:",
+        "",
+        "| group | burnt out at least once | episodes a creator-year | share of days burnt out "
+        "| left within the year |",
+        "|---|---|---|---|---|",
+    ]
+    for name, g in groups.items():
+        days = ct["active_days"][g].astype(float).sum()
+        lines.append(
+            f"| {name} | {_g(ct['ever_burnt_out'][g].mean())} | "
+            f"{_g(ct['burnouts'][g].sum() / days * 365)} | "
+            f"{_g(ct['days_burnt_out'][g].sum() / days)} | {_g((ct['left_day'][g] >= 0).mean())} |"
+        )
+    # learning rules
+    rules = {}
+    for rule in ("gradient", "imitation", "exp3", "none"):
+        m = CreatorMarket(base.with_values({"adaptation.rule": rule}), rng=3, n_creators=1500)
+        m.run(365)
+        d = m.daily_table()
+        rules[rule] = (float(np.mean(d["burnt_out_share"])), float(np.mean(d["effort_mean"])))
+    lines += [
+        "",
+        "Mean burnt-out share and mean effort over a reported year by learning rule (1,500 "
+        "creators, seed 3): "
+        + "; ".join(f"{r} {_g(b)} and {_g(e)}" for r, (b, e) in rules.items())
+        + ".",
+    ]
+    # drift over the last 90 days of the burn-in
+    burn = base.model.time.burn_in_days
+    m = CreatorMarket(base.with_values({"time.burn_in_days": 0}), rng=1, n_creators=1500)
+    m.run(burn)
+    d = m.daily_table()
+    drift = {
+        k: float(np.mean(d[k][burn - 30 : burn]) - np.mean(d[k][burn - 90 : burn - 60]))
+        for k in ("effort_mean", "burnt_out_share")
+    }
+    lines += [
+        "",
+        f"Drift over the last 90 days of a {burn}-day burn-in (30-day means, days "
+        f"{burn - 90}-{burn - 60} to {burn - 30}-{burn}; 1,500 creators, seed 1): mean effort "
+        f"{_g(drift['effort_mean'], sign=True)}, burnt-out share "
+        f"{_g(drift['burnt_out_share'], sign=True)}.",
+    ]
+    return "\n".join(lines)
+
+
+def nudge_agreement() -> str:
+    """The nudge experiment against the computed incentive (tests/test_nudge.py's setting)."""
+    from sim.nudge import nudge_experiment
+    from sim.scenario import Scenario
+
+    lines = [
+        "| case | nudge | income per extra video, measured [95% CI] | computed (through the "
+        "lists) | inside | extra views per video, measured / computed |",
+        "|---|---|---|---|---|---|",
+    ]
+    cases = (
+        ("baseline", {}, 28),
+        ("overall diligence weight 5", {"scoring.overall.diligence": 5.0}, 28),
+        ("baseline", {}, 7),
+    )
+    for name, values, days in cases:
+        sc = Scenario().with_values({"time.burn_in_days": 120, **values})
+        r = nudge_experiment(sc, seeds=6, creators=1500, share=0.05, days=days, start_day=7)
+        a = r.agreement()
+        inside = a["ci_low"] <= a["computed"] <= a["ci_high"]
+        lines.append(
+            f"| {name} | {days} days | {_g(a['measured'])} [{_g(a['ci_low'])}, "
+            f"{_g(a['ci_high'])}] | {_g(a['computed'])} ({_g(a['computed_lists'])}) | "
+            f"{'yes' if inside else 'no'} | {_g(r.effect('views')['per_video'])} / "
+            f"{_g(r.incentive['views']['mean'])} |"
+        )
+    return "\n".join(lines)
 
 
 #: The calibration's record, shipped with the targets (``creatorsim calibrate creator_economy``).
@@ -424,6 +566,18 @@ BLOCKS: dict[str, Block] = {
             expensive=True,
         ),
         Block("random_streams", random_streams, True, "sim.model.STREAMS"),
+        Block(
+            "nudge_agreement",
+            nudge_agreement,
+            False,
+            "the nudge experiment against the computed incentive (tests/test_nudge.py)",
+        ),
+        Block(
+            "economy_facts",
+            economy_facts,
+            False,
+            "what the calibrated model produces untargeted (docs/model.md, Measured)",
+        ),
         Block(
             "calibration_posterior",
             calibration_posterior,
@@ -555,8 +709,12 @@ def run(
                 f"`{registry[f.name].command}`: {_first_difference(f.text, produced[f.name])}"
             )
         if write and mine:
+            # the file is read again and its blocks found again: it may have been edited while
+            # the blocks were produced (an expensive block runs for minutes)
             text = path.read_text(encoding="utf-8")
-            for f in sorted(mine, key=lambda f: f.start, reverse=True):
+            names = {f.name for f in mine}
+            fresh = [f for f in find_blocks(path, registry) if f.name in names]
+            for f in sorted(fresh, key=lambda f: f.start, reverse=True):
                 text = text[: f.start] + produced[f.name] + "\n" + text[f.end :]
             _atomic_write(path, text)
     return problems

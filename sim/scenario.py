@@ -102,13 +102,17 @@ class PopulationParams:
         "decline samples); M14 is about their visibility",
     )
     followers_median: float = param(
-        2000.0,
+        2500.0,
         unit="followers",
         source="assumed",
         low=1.0,
         high=1e9,
         doc="median followers at the start",
-        reason="small creators dominate; O6's 1,000 minimum sits below the median",
+        reason="small creators dominate; O6's 1,000 minimum sits below the median. 2,500 "
+        "(plausible 1,500-4,000) starts the audience near where the calibrated market holds "
+        "it: followers settle over 1 / unfollow_rate = 2,000 days, longer than the burn-in, "
+        "and at 2,000 the share with 10k+ still rose by about 3 points in the reported year "
+        "(T4); docs/calibration.md section 6",
     )
     followers_sigma: float = param(
         1.6,
@@ -147,13 +151,14 @@ class PopulationParams:
         reason="a neutral midpoint",
     )
     capacity_hours_mean: float = param(
-        4.0,
+        1.602,
         unit="hours/day",
-        source="assumed",
+        source="calibrated on creator_economy",
         low=0.1,
         high=24.0,
         doc="mean hours a creator can work a day without strain",
-        reason="part-time creators are the majority; burnout issue refines it",
+        reason="posterior median of creatorsim calibrate creator_economy (seed 0); "
+        "5-95 %: 1.216 to 1.926; docs/calibration.md section 6",
     )
     capacity_hours_sd: float = param(
         1.5,
@@ -199,13 +204,14 @@ class CreatorParams:
     """How creators work, answer and handle samples each day (M8-M11, M15)."""
 
     video_hours: float = param(
-        1.0,
+        3.777,
         unit="hours/video",
-        source="assumed",
+        source="calibrated on creator_economy",
         low=0.01,
         high=24.0,
         doc="work to make one short video",
-        reason="scripting, filming, editing",
+        reason="posterior median of creatorsim calibrate creator_economy (seed 0); "
+        "5-95 %: 1.883 to 4.397; docs/calibration.md section 6",
     )
     live_overhead: float = param(
         1.5,
@@ -537,15 +543,16 @@ class AttentionParams:
     """How the feed shares out views (M14, cumulative advantage) and what views produce."""
 
     views_per_creator: float = param(
-        300.0,
+        3700.0,
         unit="views/day",
-        source="assumed",
+        source="calibrated on creator_economy",
         low=1.0,
         high=1e9,
         doc="viewers' daily session budget per creator on the platform: a category's viewer "
         "segment watches this times its creators a day at most (finite attention, RecSim); "
         "the views a day actually used depend on the slates (session_elasticity)",
-        reason="small creators get hundreds of views; calibrate with T17-T19",
+        reason="posterior median of creatorsim calibrate creator_economy (seed 0); "
+        "5-95 %: 2034 to 4539; docs/calibration.md section 6",
     )
     session_elasticity: float = param(
         0.5,
@@ -558,14 +565,15 @@ class AttentionParams:
         reason="RecSim's session-length rule with an assumed rate",
     )
     piece_decay: float = param(
-        0.4,
+        1.076,
         unit="log-weight per piece",
-        source="assumed",
+        source="calibrated on creator_economy",
         low=0.0,
         high=10.0,
         doc="a creator's k-th piece of the day scores this x (k - 1) lower: views rise less "
         "than in proportion to pieces (elasticity below 1, measured in docs/model.md)",
-        reason="audiences tire of the same creator within a day; calibrate to T17",
+        reason="posterior median of creatorsim calibrate creator_economy (seed 0); "
+        "5-95 %: 0.8926 to 1.265; docs/calibration.md section 6",
     )
     satiation: float = param(
         20.0,
@@ -615,19 +623,19 @@ class AttentionParams:
         source="assumed",
         low=0.0,
         high=1.0,
-        doc="share of the slates filled with uniformly drawn fresh pieces (T-RECS "
-        "interleaving)",
+        doc="share of the slates filled with uniformly drawn fresh pieces (T-RECS interleaving)",
         reason="new content gets a trial audience",
     )
     following_share: float = param(
-        0.3,
+        0.4741,
         unit="share",
-        source="assumed",
+        source="calibrated on creator_economy",
         low=0.0,
         high=1.0,
         doc="share of the viewers' budget spent on the Following feed, shared among the "
         "creators who posted in proportion to their followers (explore_share + this <= 1)",
-        reason="followers see new posts; calibrate with T18-T19",
+        reason="posterior median of creatorsim calibrate creator_economy (seed 0); "
+        "5-95 %: 0.2472 to 0.5897; docs/calibration.md section 6",
     )
     choice_beta: float = param(
         1.0,
@@ -786,13 +794,14 @@ class BurnoutParams:
     """
 
     overload_gain: float = param(
-        0.25,
+        0.7264,
         unit="stress per unit overload",
-        source="assumed",
+        source="calibrated on creator_economy",
         low=0.0,
         high=100.0,
         doc="stress added per day per unit of work above capacity",
-        reason="four days at 200% load reach the threshold; calibrate to T8-T11",
+        reason="posterior median of creatorsim calibrate creator_economy (seed 0); "
+        "5-95 %: 0.4684 to 0.8807; docs/calibration.md section 6",
     )
     deadline_gain: float = param(
         0.1,
@@ -812,14 +821,15 @@ class BurnoutParams:
         doc="pending samples due within this many days add deadline stress (O2 reminders)",
     )
     recovery: float = param(
-        0.3,
+        0.2977,
         unit="stress per unit slack",
-        source="assumed",
+        source="calibrated on creator_economy",
         low=0.0,
         high=100.0,
         doc="stress removed per day per unit of capacity left unused (a rest day removes it "
         "all at once)",
-        reason="a day off undoes a hard day or so",
+        reason="posterior median of creatorsim calibrate creator_economy (seed 0); "
+        "5-95 %: 0.1857 to 0.3569; docs/calibration.md section 6",
     )
     threshold: float = param(
         1.0,
@@ -831,13 +841,14 @@ class BurnoutParams:
         reason="the scale's unit",
     )
     burnout_days: int = param(
-        10,
+        13,
         unit="days",
-        source="assumed",
+        source="calibrated on creator_economy",
         low=1,
         high=365,
         doc="days in a row at or above the threshold that make a burnout",
-        reason="sustained, not momentary, strain: about two working weeks",
+        reason="posterior median of creatorsim calibrate creator_economy (seed 0); "
+        "5-95 %: 11 to 16.76; docs/calibration.md section 6",
     )
     episode_days_median: float = param(
         35.0,
@@ -941,14 +952,14 @@ class AdaptationParams:
         reason="small experiments",
     )
     hour_cost: float = param(
-        0.25,
+        0.3183,
         unit="currency per hour",
-        source="assumed",
+        source="calibrated on creator_economy",
         low=0.0,
         high=1e6,
         doc="what an hour within capacity costs the creator",
-        reason="most creators post as a side activity: hours within capacity are mostly "
-        "leisure; overtime is what costs",
+        reason="posterior median of creatorsim calibrate creator_economy (seed 0); "
+        "5-95 %: 0.2685 to 0.4379; docs/calibration.md section 6",
     )
     overtime_convexity: float = param(
         12.0,
@@ -994,43 +1005,48 @@ class TurnoverParams:
     """
 
     exit_base: float = param(
-        0.0002,
+        0.0001,
         unit="probability/day",
         source="assumed",
         low=0.0,
         high=1.0,
         doc="daily chance that any creator leaves",
-        reason="about 7% a year leave anyway (life events)",
+        reason="about 3.6% a year leave anyway (life events; plausible 0-0.00015): T12 puts "
+        "all exits of established creators at 3-10% a year, so life events alone cannot be "
+        "the 7% assumed before calibration; docs/calibration.md section 6",
     )
     exit_burnout: float = param(
-        0.002,
+        7.574e-05,
         unit="probability/day",
-        source="assumed",
+        source="calibrated on creator_economy",
         low=0.0,
         high=1.0,
         doc="small direct extra daily chance of leaving while burnt out (M15); burnout "
         "mostly acts through lower income and views",
-        reason="burnout is a common reason creators quit; rate not measured",
+        reason="posterior median of creatorsim calibrate creator_economy (seed 0); "
+        "5-95 %: 3.659e-05 to 0.0001774; docs/calibration.md section 6",
     )
     reservation_income: float = param(
-        0.5,
+        1.452,
         unit="currency/day",
-        source="assumed",
+        source="calibrated on creator_economy",
         low=0.0,
         high=1e6,
         doc="median income a day below which a part-time creator's work does not pay "
         "(lognormal across creators, log-sd 1; full-timers x full_time_reservation)",
-        reason="calibrate to dormancy of established creators (T12)",
+        reason="posterior median of creatorsim calibrate creator_economy (seed 0); "
+        "5-95 %: 0.5767 to 2.269; docs/calibration.md section 6",
     )
     reservation_views: float = param(
-        60.0,
+        78.98,
         unit="views/day",
-        source="assumed",
+        source="calibrated on creator_economy",
         low=0.0,
         high=1e9,
         doc="median views a day below which a creator feels unseen (lognormal, log-sd 1): a "
         "creator leaves only when both income and views fall short (viability)",
-        reason="calibrate to T12-T13",
+        reason="posterior median of creatorsim calibrate creator_economy (seed 0); "
+        "5-95 %: 55.67 to 141.9; docs/calibration.md section 6",
     )
     full_time_reservation: float = param(
         10.0,

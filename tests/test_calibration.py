@@ -228,12 +228,12 @@ def test_a_parameter_calibrated_on_the_same_targets_may_be_fitted_again(tmp_path
 
 
 def test_a_good_targets_file_loads_with_its_defaults(tmp_path):
-    t = load_targets(_targets(tmp_path, params='"burnout.burnout_days" = [3, 30]'))
+    t = load_targets(_targets(tmp_path, params='"turnover.viability_days" = [30, 90]'))
     [prior] = t.priors
     assert (prior.key, prior.low, prior.high, prior.integer) == (
-        "burnout.burnout_days",
-        3,
+        "turnover.viability_days",
         30,
+        90,
         True,
     )
     [fact] = t.facts
@@ -291,7 +291,7 @@ predictive = 2
 
 [parameters]
 "burnout.threshold" = [0.5, 3.0]
-"burnout.burnout_days" = [3, 30]
+"turnover.viability_days" = [30, 90]
 
 [facts.burnt]
 statistic = "burnt_out_share_mean"
@@ -369,8 +369,8 @@ def test_calibrate_quick_writes_every_output_with_medians_inside_the_priors(quic
         <= post["burnout.threshold"]["q95"]
         <= 3.0
     )
-    assert isinstance(post["burnout.burnout_days"]["median"], int)
-    assert 3 <= post["burnout.burnout_days"]["median"] <= 30
+    assert isinstance(post["turnover.viability_days"]["median"], int)
+    assert 30 <= post["turnover.viability_days"]["median"] <= 90
     table = pyarrow_parquet.read_table(out / "posterior.parquet").to_pydict()
     assert sum(table["weight"]) == pytest.approx(1.0) and len(table["weight"]) == 6
     facts = pyarrow_parquet.read_table(out / "facts.parquet").to_pydict()
@@ -385,7 +385,7 @@ def test_calibrate_quick_writes_every_output_with_medians_inside_the_priors(quic
     text = (out / "calibrated.toml").read_text()
     assert text.startswith("# calibrated on today by creatorsim calibrate")
     scen = Scenario.from_mapping(read_toml(out / "calibrated.toml"), file="calibrated.toml")
-    assert scen.model.burnout.burnout_days == post["burnout.burnout_days"]["median"]
+    assert scen.model.turnover.viability_days == post["turnover.viability_days"]["median"]
     assert scen.model.burnout.threshold == pytest.approx(
         post["burnout.threshold"]["median"], rel=1e-3
     )

@@ -35,8 +35,11 @@ def _creators(n: int, rng: np.random.Generator) -> Creators:
         "active": np.ones(n, bool),
     }
     return Creators(
-        **{f.name: given.get(f.name, np.zeros(n)) for f in dataclasses.fields(Creators)
-           if f.name in given or f.default is dataclasses.MISSING}
+        **{
+            f.name: given.get(f.name, np.zeros(n))
+            for f in dataclasses.fields(Creators)
+            if f.name in given or f.default is dataclasses.MISSING
+        }
     )
 
 
@@ -72,10 +75,22 @@ def test_the_days_attention_is_finite():
     n = 3000
     c = _creators(n, rng)
     p = AttentionParams()
-    one = stages.attention_market(c, _work(np.ones(n, np.int64)), np.zeros(n), np.array([10.0]),
-                                  params=p, rng=np.random.default_rng(1))
-    two = stages.attention_market(c, _work(np.full(n, 2)), np.zeros(n), np.array([10.0]),
-                                  params=p, rng=np.random.default_rng(1))
+    one = stages.attention_market(
+        c,
+        _work(np.ones(n, np.int64)),
+        np.zeros(n),
+        np.array([10.0]),
+        params=p,
+        rng=np.random.default_rng(1),
+    )
+    two = stages.attention_market(
+        c,
+        _work(np.full(n, 2)),
+        np.zeros(n),
+        np.array([10.0]),
+        params=p,
+        rng=np.random.default_rng(1),
+    )
     budget = p.views_per_creator * n
     assert one["views"].sum() <= 1.5 * budget * 1.01
     assert two["views"].sum() == pytest.approx(one["views"].sum(), rel=0.02)
@@ -94,8 +109,7 @@ def test_every_index_weight_reaches_an_outcome(index):
     sc = Scenario().with_values(NO_BURN_IN)
     runs = []
     for w in (1.0, 5.0):
-        m = CreatorMarket(sc.with_values({f"scoring.overall.{index}": w}), rng=3,
-                          n_creators=800)
+        m = CreatorMarket(sc.with_values({f"scoring.overall.{index}": w}), rng=3, n_creators=800)
         m.run(25)
         runs.append(m.creator_table()["samples_received"])
     assert not np.array_equal(runs[0], runs[1])
@@ -135,9 +149,18 @@ def _cohort_groups(ct):
 
 
 def test_top_decile_burnout_far_below_the_old_98_percent(year_runs):
+    # The old model: 98% of the top follower decile burnt out, 15 episodes a year each. The
+    # calibrated one puts about two thirds of all creators through an episode in a year (T8:
+    # 50-90%), so the top decile cannot sit far below that; what must go is the runaway: a
+    # few episodes a year, not fifteen, and no more than twice the bottom half's rate (T10).
     for ct in year_runs:
-        _, top, _ = _cohort_groups(ct)
-        assert ct["ever_burnt_out"][top].mean() < 0.5
+        _, top, bottom = _cohort_groups(ct)
+        ever_top = ct["ever_burnt_out"][top].mean()
+        ever_bottom = ct["ever_burnt_out"][bottom].mean()
+        episodes_a_year = ct["burnouts"][top].sum() / ct["active_days"][top].sum() * 365
+        assert ever_top < 0.9, ever_top
+        assert episodes_a_year < 5, episodes_a_year
+        assert 0.5 <= ever_top / ever_bottom <= 2.0, (ever_top, ever_bottom)
 
 
 def test_bigger_creators_leave_less_often_than_small_ones(year_runs):
@@ -176,30 +199,46 @@ def test_burn_in_days_are_simulated_but_not_reported():
     assert ct["joined_day"].min() == -20  # the first cohort joined before day 0
 
 
+def _heaviest_sample_load(ct: dict, days: int) -> float:
+    """Mean samples a day of the top 5% of creators by sample load (present 90% of the days)."""
+    present = ct["active_days"] >= 0.9 * days
+    load = ct["samples_received"][present] / ct["active_days"][present]
+    k = max(1, round(0.05 * load.size))
+    return float(np.sort(load)[-k:].mean())
+
+
 @pytest.mark.slow
 def test_outcomes_per_creator_do_not_depend_on_the_sample_size():
     # A run of n creators samples the platform at rate n / 50,000: the share listed, the
-    # burnt-out share, exits per active creator and the feed Gini are the same at 1k, 5k
-    # and 20k creators (means over days 30-90 of one seed each; 1k over two seeds).
-    got, exit_se = {}, {}
-    for n, seeds in ((1000, (1, 2)), (5000, (1,)), (20000, (1,))):
+    # burnt-out share, exits per active creator, the feed Gini and the heaviest sample loads
+    # are the same at 1k, 5k and 20k creators (days 30-90: a 30-day burn-in, then 60
+    # reported days; seeds 1-4 at 1k, 1-2 at 5k and 20k).
+    days = 60
+    got, exit_se, load_se = {}, {}, {}
+    for n, seeds in ((1000, (1, 2, 3, 4)), (5000, (1, 2)), (20000, (1, 2))):
         rows, exits = [], 0.0
         for seed in seeds:
-            m = CreatorMarket(Scenario().with_values(NO_BURN_IN), rng=seed, n_creators=n)
-            m.run(90)
-            d = {k: v[30:] for k, v in m.daily_table().items()}
+            sc = Scenario().with_values({"time.burn_in_days": 30})
+            m = CreatorMarket(sc, rng=seed, n_creators=n)
+            m.run(days)
+            d = m.daily_table()
             exits += d["exits"].sum()
             rows.append(
                 {
                     "share_listed": d["share_listed"].mean(),
                     "burnt_out_share": d["burnt_out_share"].mean(),
-                    "exits_per_year": d["exits"].sum() / d["active"].mean() * 365 / 60,
+                    "exits_per_year": d["exits"].sum() / d["active"].mean() * 365 / days,
                     "feed_gini": d["feed_gini"].mean(),
+                    "heaviest_sample_load": _heaviest_sample_load(m.creator_table(), days),
                 }
             )
         got[n] = {k: np.mean([r[k] for r in rows]) for k in rows[0]}
         # Exits are counts: Poisson standard error of the yearly rate at this size.
         exit_se[n] = got[n]["exits_per_year"] / np.sqrt(max(exits, 1.0))
+        # The heaviest loads vary between seeds (who tops the lists): standard error of the
+        # mean over this size's seeds.
+        loads = [r["heaviest_sample_load"] for r in rows]
+        load_se[n] = np.std(loads, ddof=1) / np.sqrt(len(loads))
     for key in got[1000]:
         values = np.array([got[n][key] for n in got])
         if key == "exits_per_year":
@@ -208,6 +247,16 @@ def test_outcomes_per_creator_do_not_depend_on_the_sample_size():
             for n in (1000, 5000):
                 se = np.hypot(exit_se[n], exit_se[20000])
                 assert abs(got[n][key] - got[20000][key]) <= 3 * se, (key, values, se)
+            continue
+        if key == "heaviest_sample_load":
+            # About 0.3 samples a day at every size (before the fix of issue 11 point 5:
+            # 0.21 / 0.29 / 0.32 at 1k / 5k / 20k). Within 5% of the 20k value plus twice
+            # the seeds' standard error of the difference.
+            ref = got[20000][key]
+            assert 0.25 <= ref <= 0.40, (key, values)
+            for n in (1000, 5000):
+                se = np.hypot(load_se[n], load_se[20000])
+                assert abs(got[n][key] - ref) <= 0.05 * ref + 2 * se, (key, values, se)
             continue
         spread = values.max() - values.min()
         assert spread <= max(0.01, 0.05 * values.mean()), (key, values)
@@ -220,8 +269,10 @@ def test_a_removed_key_names_its_replacement(key):
         Scenario.from_mapping({section: {name: 1.0}}, file="old.toml")
     (problem,) = err.value.problems
     assert problem.key == key and problem.file == "old.toml"
-    assert "replaced" in problem.allowed or "removed" in problem.allowed or (
-        "renamed" in problem.allowed
+    assert (
+        "replaced" in problem.allowed
+        or "removed" in problem.allowed
+        or ("renamed" in problem.allowed)
     )
 
 

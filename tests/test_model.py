@@ -85,12 +85,18 @@ def test_entertainers_never_get_samples_or_link_products():
     assert ct["samples_received"][sellers].sum() > 0
 
 
-NO_TURNOVER = (("turnover.exit_base", 0.0), ("turnover.exit_burnout", 0.0),
-               ("turnover.viability_days", 3650), ("turnover.entry_rate", 0.0))
+NO_TURNOVER = (
+    ("turnover.exit_base", 0.0),
+    ("turnover.exit_burnout", 0.0),
+    ("turnover.viability_days", 3650),
+    ("turnover.entry_rate", 0.0),
+)
 
 
 def test_merchants_stop_sending_after_a_miss():
-    m = outcome(NO_TURNOVER, 1)["model"]  # one occupant per slot: pairs are creators
+    # one occupant per slot: pairs are creators; the run is the platform (sampling rate 1), so
+    # a run's pair is one platform pair and a block always applies (stages.same_platform_pair)
+    m = outcome((*NO_TURNOVER, ("population.platform_creators", N)), 1)["model"]
     s = m.samples
     missed = np.flatnonzero(s["status"] == MISSED)
     assert missed.size > 0

@@ -96,14 +96,14 @@ def test_the_computed_incentive_agrees_with_the_measured_payoff_of_one_more_vide
     r = nudge_experiment(sc, seeds=6, creators=1500, share=0.05, days=28, start_day=7)
     a = r.agreement()
     assert a["ci_low"] <= a["computed"] <= a["ci_high"], a
-    # The interval is informative, narrower than 6 times the computed value (agreement is
-    # not bought with a huge interval).
-    assert a["ci_high"] - a["ci_low"] < 6 * abs(a["computed"]), a
+    # The interval is informative (agreement is not bought with a huge interval): it excludes
+    # 0 and is narrower than twice the computed value.
+    assert a["ci_low"] > 0, a
+    assert a["ci_high"] - a["ci_low"] < 2 * abs(a["computed"]), a
     assert a["computed"] > 0
     assert a["computed"] == pytest.approx(a["computed_direct"] + a["computed_lists"])
-    # The computed extra views are those of the first days of the nudge (measured: 106 vs 110);
-    # over four weeks the measured ones grow 15-30% more (the feed's engagement memory and
-    # new followers, slow channels sim.incentive leaves out), never less.
+    # The computed extra views are the extra piece's own; the measured ones also hold what the
+    # slow channels add (the feed's engagement memory, new followers), so they are more.
     views = r.effect("views")
-    assert 0.65 * views["per_video"] < r.incentive["views"]["mean"] < 1.1 * views["per_video"]
+    assert r.incentive["views"]["mean"] < views["per_video"]
     assert r.incentive["total"]["n"] == 6

@@ -49,7 +49,7 @@ from . import abc
 from .facts import compute
 from .targets import Fact, Targets
 
-__all__ = ["FILES", "ModelSimulator", "calibrate", "snippet"]
+__all__ = ["FILES", "ModelSimulator", "calibrate", "facts_figure", "posterior_figure", "snippet"]
 
 #: The files a calibration writes (``calibration.json`` last).
 FILES = (
@@ -344,6 +344,81 @@ def _facts_md(rows: list[dict[str, Any]]) -> str:
     return "# Facts: target against the calibrated model\n\n" + head + body
 
 
+def posterior_figure(
+    targets: Targets, particles: Mapping[str, np.ndarray], weights: np.ndarray
+) -> Any:
+    """Posterior marginals over the prior boxes, four panels a row (a matplotlib figure).
+
+    Public so that the figure can be redrawn from a calibration's ``posterior.parquet``.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    n = len(targets.priors)
+    cols = min(4, n)
+    rows = math.ceil(n / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.4 * cols, 2.7 * rows), squeeze=False)
+    w = np.asarray(weights, dtype=float)
+    for ax, p in zip(axes.flat, targets.priors, strict=False):
+        x = np.asarray(particles[p.key], dtype=float)
+        ax.hist(x, bins=15, range=(p.low, p.high), weights=w)
+        ax.axvline(abc.weighted_quantile(x, w, 0.5), color="k", lw=1)
+        ax.set_xlim(p.low, p.high)
+        ax.set_xlabel(p.key, fontsize=9)
+        ax.set_ylabel("posterior weight")
+        ax.ticklabel_format(axis="x", style="sci", scilimits=(-3, 4))
+    for ax in list(axes.flat)[n:]:
+        ax.set_visible(False)
+    fig.suptitle(f"Posterior marginals ({targets.name}): line = median, axis = prior range")
+    fig.tight_layout()
+    return fig
+
+
+def facts_figure(targets: Targets, rows: list[dict[str, Any]]) -> Any:
+    """Each fact's posterior-predictive median and 5-95 % against its target range.
+
+    Each row is drawn in units of its own range (0 = low end, 1 = high end); a one-sided range
+    (no upper end) is drawn from 0 to the plot's right edge. Public so that the figure can be
+    redrawn from a calibration's ``facts.parquet``.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    m = len(rows)
+    inside = sum(bool(r["within"]) for r in rows)
+    fig, ax = plt.subplots(figsize=(7.5, 0.42 * m + 1.6))
+    right = 1.5
+    for i, r in enumerate(rows):
+        lo, hi = r["target_low"], r["target_high"]
+        one_sided = not math.isfinite(hi)
+        span = abs(lo) if one_sided and lo else (1.0 if one_sided else hi - lo)
+        x = [
+            (v - lo) / span for v in (r["simulated_q05"], r["simulated_median"], r["simulated_q95"])
+        ]
+        x = [min(v, 3.0) for v in x]  # keep one-sided facts on the page
+        right = max(right, *x)
+        ax.plot([0, 3.2 if one_sided else 1], [i, i], color="0.8", lw=8, solid_capstyle="butt")
+        if math.isfinite(r["simulated_median"]):
+            ax.plot([x[0], x[2]], [i, i], color="C0")
+            ax.plot(x[1], i, "o", color="C0" if r["within"] else "C3")
+    ax.set_xlim(-0.8, max(right, 1.2) + 0.2)
+    ax.set_yticks(range(m), [f"{r['id']} ({r['role']})" for r in rows])
+    ax.set_xlabel("position in the target range (0 = low end, 1 = high end); grey: the range")
+    ax.plot([], [], "o", color="C0", label="inside")
+    ax.plot([], [], "o", color="C3", label="outside")
+    ax.legend(loc="lower right", fontsize=8)
+    ax.set_title(
+        f"{targets.name}: {inside} of {m} facts inside their range\n"
+        "(posterior-predictive median and 5-95 %)"
+    )
+    fig.tight_layout()
+    return fig
+
+
 def _figures(
     stage: Path, targets: Targets, result: abc.AbcResult, rows: list[dict[str, Any]]
 ) -> None:
@@ -352,36 +427,10 @@ def _figures(
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    n = len(result.keys)
-    fig, axes = plt.subplots(1, n, figsize=(3.6 * n, 3.0), squeeze=False)
-    for ax, p in zip(axes[0], targets.priors, strict=True):
-        ax.hist(result.particles[p.key], bins=15, range=(p.low, p.high), weights=result.weights)
-        ax.axvline(result.median(p.key), color="k", lw=1)
-        ax.set_xlim(p.low, p.high)
-        ax.set_xlabel(p.key)
-        ax.set_ylabel("posterior weight")
-    fig.suptitle(f"posterior marginals ({targets.name}); line: median; axis: prior range")
-    fig.tight_layout()
+    fig = posterior_figure(targets, {k: result.particles[k] for k in result.keys}, result.weights)
     write_png(fig, stage / "fig_posterior.png")
     plt.close(fig)
 
-    m = len(rows)
-    fig, ax = plt.subplots(figsize=(7, 0.45 * m + 1.2))
-    for i, r in enumerate(rows):
-        lo, hi = r["target_low"], r["target_high"]
-        span = (hi - lo) if math.isfinite(hi - lo) else 1.0
-        base = lo if math.isfinite(lo) else hi - 1.0
-
-        def pos(x: float, base: float = base, span: float = span) -> float:
-            return (x - base) / span
-
-        ax.plot([0, 1], [i, i], color="0.8", lw=8)
-        if math.isfinite(r["simulated_median"]):
-            ax.plot([pos(r["simulated_q05"]), pos(r["simulated_q95"])], [i, i], color="C0")
-            ax.plot(pos(r["simulated_median"]), i, "o", color="C0" if r["within"] else "C3")
-    ax.set_yticks(range(m), [f"{r['id']} ({r['role']})" for r in rows])
-    ax.set_xlabel("position in the target range (0 = low end, 1 = high end); grey: target")
-    ax.set_title("facts: posterior-predictive median and 5-95 % against the targets")
-    fig.tight_layout()
+    fig = facts_figure(targets, rows)
     write_png(fig, stage / "fig_facts.png")
     plt.close(fig)

@@ -130,10 +130,13 @@ def measure_incentive(market: Market, today: Today, *, params: ModelParams) -> T
 
     On the last day of every week (:data:`sim.incentive.INCENTIVE_EVERY` days) adds the
     ``incentive_*`` tallies (payoff of one more video a day, currency/day) and
-    ``today.list_gain`` (the engine's list-score gain); other days pass.
+    ``today.list_gain`` (the engine's list-score gain); other days pass. Burn-in days
+    (``day < market.burn_in``) pass too: their tallies are never recorded and nothing else
+    reads them, so skipping them changes no reported number (checked bit for bit with
+    ``benchmarks/compare_tables.py``) and saves the weekly re-scoring.
     """
     every = _incentive.INCENTIVE_EVERY
-    if today.day % every != every - 1:
+    if today.day % every != every - 1 or today.day < market.burn_in:
         return today
     parts = _incentive.payoff_incentive(market, params=params)
     tallies = _incentive.burnout_incentive(market.creators, parts, today.day, params=params)
