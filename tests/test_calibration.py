@@ -477,6 +477,9 @@ def test_an_interrupted_calibrate_leaves_no_partial_output(tmp_path):
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        # Ctrl-C back to its default in the child: a test worker started with SIGINT ignored
+        # would pass that on, and Python would never raise KeyboardInterrupt
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         for line in proc.stderr:  # wait until it is fitting

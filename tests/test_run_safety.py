@@ -42,6 +42,13 @@ FILES = sorted(
 SMALL = ("--creators", "300", "--days", "10", "--no-progress", "--set", "time.burn_in_days=0")
 
 
+
+def _default_sigint() -> None:
+    """In the child before exec: Ctrl-C back to its default. A process started with SIGINT
+    ignored (a test worker that inherited it, a shell's background job) passes that on, and
+    Python then never raises KeyboardInterrupt; these tests send Ctrl-C on purpose."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
 def _env(**extra: str) -> dict[str, str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("CREATORSIM_TEST_PAUSE_AT", None)
@@ -70,6 +77,7 @@ def start(*args: str, cwd: Path, pause: str) -> subprocess.Popen:
         text=True,
         cwd=cwd,
         env=_env(CREATORSIM_TEST_PAUSE_AT=pause),
+        preexec_fn=_default_sigint,
     )
     phase = pause.split(":")[0]
     assert p.stderr is not None
