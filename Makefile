@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 # The demo run: M2's estimate of the creators on the platform (about 50,000) for a year, after
-# the model's 540-day burn-in. Measured on a 2-core machine with nothing else running: about
-# 2 minutes in all (burn-in 56 s, the reported year 59 s, then the report and figures).
+# the model's 540-day burn-in. Measured on the 2-core machine from a fresh clone of the
+# calibrated model (a test suite running beside it): 2.5 minutes in all (burn-in 53 s, the
+# reported year 93 s, then the report and figures).
 DEMO_SIZE := --creators 50000 --days 365
 
 .PHONY: demo score-demo test test-313 test-matrix docs-check lint bench clean install calibrate validate claims notebooks

@@ -118,3 +118,32 @@ def test_a_posterior_key_the_scenario_lacks_is_one_line_naming_the_file(tmp_path
         "creatorsim compare: error: --posterior p.toml: attention.nonsense is not a scenario "
         "key (see creatorsim explain); allowed: the keys of the scenario's tables"
     )
+
+
+def test_skip_days_reaches_every_setting(tmp_path):
+    # --skip-days leaves the first days out of the means under --rules as in plain compare:
+    # skipping 30 of 45 reported days changes the base's mean GMV a day (it would not if the
+    # option were dropped on the way to the settings).
+    means = {}
+    for skip in ("0", "30"):
+        out = tmp_path / f"skip{skip}"
+        p = _cli(
+            "compare",
+            "reported_2022",
+            "window_30_days",
+            *TINY,
+            "--rules",
+            "none",
+            "--outcome",
+            "gmv_mean",
+            "--skip-days",
+            skip,
+            "--out",
+            str(out),
+            "--no-progress",
+            cwd=tmp_path,
+        )
+        assert p.returncode == 0, p.stderr
+        [row] = pq.read_table(out / "rules.parquet").to_pylist()
+        means[skip] = row["base_mean"]
+    assert means["0"] != means["30"], means
