@@ -110,9 +110,9 @@ class PopulationParams:
         doc="median followers at the start",
         reason="small creators dominate; O6's 1,000 minimum sits below the median. 2,500 "
         "(plausible 1,500-4,000) starts the audience near where the calibrated market holds "
-        "it: followers settle over 1 / unfollow_rate = 2,000 days, longer than the burn-in, "
-        "and at 2,000 the share with 10k+ still rose by about 3 points in the reported year "
-        "(T4); docs/calibration.md section 6",
+        "it: followers settle over 1 / unfollow_rate days, longer than the burn-in, and at "
+        "2,000 the share with 10k+ still rose over the reported year to T4's edge; "
+        "docs/calibration.md section 6",
     )
     followers_sigma: float = param(
         1.6,
