@@ -74,7 +74,7 @@ claims: $(STAMP)
 # The notebooks (notebooks/*.py, jupytext percent format, paired with the .ipynb): each .ipynb
 # is brought in line with its .py and re-executed in full size, in place, in notebooks/ (the
 # committed outputs). The runtime each one states is measured in its own last cell.
-NOTEBOOKS := validation_musiclab mechanics_step_by_step weights_visibility window_burnout
+NOTEBOOKS := validation_musiclab mechanics_step_by_step weights_visibility window_burnout fairness_exposure
 notebooks: $(STAMP)
 	@for nb in $(NOTEBOOKS); do \
 		echo "notebooks/$$nb.ipynb (full size)"; \
