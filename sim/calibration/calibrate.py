@@ -422,12 +422,9 @@ def facts_figure(targets: Targets, rows: list[dict[str, Any]]) -> Any:
 def _figures(
     stage: Path, targets: Targets, result: abc.AbcResult, rows: list[dict[str, Any]]
 ) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
     fig = posterior_figure(targets, {k: result.particles[k] for k in result.keys}, result.weights)
+    import matplotlib.pyplot as plt  # after the figure function chose the backend
+
     write_png(fig, stage / "fig_posterior.png")
     plt.close(fig)
 
